@@ -1,0 +1,32 @@
+package speech.runtime.config;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import speech.runtime.audio.AudioEncoder;
+import speech.runtime.audio.FfmpegDecoder;
+import speech.runtime.ort.OrtSessions;
+import speech.runtime.ort.OrtSettings;
+
+/** One OrtSessions, decoder and encoder per service, built from {@link RuntimeConfig}. */
+@ApplicationScoped
+public class RuntimeProducers {
+
+    @Produces
+    @ApplicationScoped
+    OrtSessions ortSessions(RuntimeConfig config) {
+        RuntimeConfig.Ort ort = config.ort();
+        return new OrtSessions(new OrtSettings(ort.provider(), ort.deviceId(), ort.intraOpThreads(), ort.interOpThreads()));
+    }
+
+    @Produces
+    @ApplicationScoped
+    FfmpegDecoder ffmpegDecoder(RuntimeConfig config) {
+        return new FfmpegDecoder(config.ffmpeg().path(), config.ffmpeg().timeout());
+    }
+
+    @Produces
+    @ApplicationScoped
+    AudioEncoder audioEncoder(RuntimeConfig config) {
+        return new AudioEncoder(config.ffmpeg().path());
+    }
+}

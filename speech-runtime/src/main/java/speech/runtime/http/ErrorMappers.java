@@ -1,0 +1,78 @@
+package speech.runtime.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+import speech.runtime.audio.AudioDecodeException;
+import speech.runtime.model.ModelException;
+
+/**
+ * Every error leaves the services here, as an {@link ApiError} JSON body. Bodies never carry a
+ * class name or a stack trace; unexpected failures are logged with one and answered with an id-less 500.
+ */
+public class ErrorMappers {
+
+    private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
+
+    @ServerExceptionMapper
+    public Response api(ApiException e) {
+        Response.ResponseBuilder r = body(e.status(), ApiError.of(e.status(), e.code(), e.getMessage(), e.param(), e.details()));
+        if (e.retryAfterSeconds() != null) {
+            r.header("Retry-After", e.retryAfterSeconds());
+        }
+        return r.build();
+    }
+
+    @ServerExceptionMapper
+    public Response audio(AudioDecodeException e) {
+        return body(400, ApiError.of(400, "invalid_audio", e.getMessage(), "file", null)).build();
+    }
+
+    @ServerExceptionMapper
+    public Response model(ModelException e) {
+        LOG.error("model unusable: " + e.getMessage());
+        return body(503, ApiError.of(503, "model_unavailable", e.getMessage(), null, null)).header("Retry-After", 30).build();
+    }
+
+    @ServerExceptionMapper
+    public Response json(JsonProcessingException e) {
+        String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+        return body(400, ApiError.of(400, "invalid_json", "the request body is not valid JSON" + where + ": " + e.getOriginalMessage(), null, null)).build();
+    }
+
+    @ServerExceptionMapper
+    public Response notFound(NotFoundException e) {
+        return body(404, ApiError.of(404, "not_found", "no such endpoint; see /q/swagger-ui for the API", null, null)).build();
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        if (status >= 500) {
+            LOG.error("request failed", e);
+            return body(status, ApiError.of(status, "internal_error", "internal error", null, null)).build();
+        }
+        String message = switch (status) {
+            case 405 -> "method not allowed on this endpoint";
+            case 406 -> "the requested response type is not available";
+            case 413 -> "the request body is too large";
+            case 415 -> "unsupported Content-Type for this endpoint";
+            default -> e.getMessage() == null ? "bad request" : e.getMessage();
+        };
+        return body(status, ApiError.of(status, "http_" + status, message, null, null)).build();
+    }
+
+    @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
+    public Response unexpected(Throwable e) {
+        LOG.error("unexpected failure", e);
+        return body(500, ApiError.of(500, "internal_error", "internal error; the server log has the details", null, null)).build();
+    }
+
+    private static Response.ResponseBuilder body(int status, ApiError error) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(error);
+    }
+}

@@ -1,0 +1,111 @@
+package speech.runtime.ort;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.OrtSession.SessionOptions;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * The only place that builds {@link SessionOptions}: CUDA on the configured device when available,
+ * otherwise CPU with one log line naming the reason. Records the provider actually in use for /v1/info.
+ */
+public final class OrtSessions {
+
+    private static final Logger LOG = Logger.getLogger(OrtSessions.class);
+
+    private final OrtSettings settings;
+    private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+    private volatile String providerInUse;
+    private volatile String fallbackReason;
+
+    public OrtSessions(OrtSettings settings) {
+        this.settings = settings;
+    }
+
+    /** Opens one graph; the caller owns (closes) the returned {@link Graph}. */
+    public Graph open(Path onnxFile) throws OrtException {
+        SessionOptions options = options();
+        try {
+            OrtSession session = env.createSession(onnxFile.toString(), options);
+            return new Graph(onnxFile.getFileName().toString(), session, options);
+        } catch (OrtException | RuntimeException e) {
+            options.close();
+            throw e;
+        }
+    }
+
+    /** "CUDAExecutionProvider" or "CPUExecutionProvider"; null until the first graph is opened. */
+    public String providerInUse() {
+        return providerInUse;
+    }
+
+    /** Why CUDA was not used although it was asked for, if that happened. */
+    public Optional<String> fallbackReason() {
+        return Optional.ofNullable(fallbackReason);
+    }
+
+    /** The GPU's name as nvidia-smi reports it, when CUDA is in use. */
+    public Optional<String> gpuName() {
+        if (!"CUDAExecutionProvider".equals(providerInUse)) {
+            return Optional.empty();
+        }
+        try {
+            Process p = new ProcessBuilder("nvidia-smi", "--query-gpu=name", "--format=csv,noheader",
+                    "-i", Integer.toString(settings.deviceId())).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes()).trim();
+            return p.waitFor(5, TimeUnit.SECONDS) && p.exitValue() == 0 ? Optional.of(out) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    public OrtSettings settings() {
+        return settings;
+    }
+
+    private SessionOptions options() throws OrtException {
+        SessionOptions options = new SessionOptions();
+        options.setOptimizationLevel(SessionOptions.OptLevel.ALL_OPT);
+        if (settings.intraOpThreads() > 0) {
+            options.setIntraOpNumThreads(settings.intraOpThreads());
+        }
+        if (settings.interOpThreads() > 0) {
+            options.setInterOpNumThreads(settings.interOpThreads());
+        }
+        String provider = "CPUExecutionProvider";
+        if (settings.wantsCuda()) {
+            String reason = cudaUnavailableReason();
+            if (reason == null) {
+                try {
+                    options.addCUDA(settings.deviceId());
+                    provider = "CUDAExecutionProvider";
+                } catch (OrtException e) {
+                    reason = "CUDA provider failed to initialise on device " + settings.deviceId() + ": " + e.getMessage();
+                }
+            }
+            if (reason != null && fallbackReason == null) {
+                // Said once per process: every later session falls back for the same reason.
+                LOG.warnf("ONNX Runtime falls back to CPU: %s", reason);
+            }
+            fallbackReason = reason;
+        }
+        providerInUse = provider;
+        return options;
+    }
+
+    private static String cudaUnavailableReason() {
+        if (!OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
+            return "this ONNX Runtime build has no CUDA provider (CPU artifact; build the image with -Pgpu)";
+        }
+        return null;
+    }
+}
