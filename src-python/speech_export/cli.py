@@ -15,6 +15,7 @@ from .parity import ParityError
 # subcommand -> (module, one-line help)
 COMMANDS = {
     "whisper": ("speech_export.whisper.cli", "Whisper (transformers) -> encoder.onnx + decoder.onnx"),
+    "echo-tts": ("speech_export.echo_tts.cli", "Echo-TTS (DiT + S1-DAC) -> dac_encode/text_cond/speaker_cond/dit_step/dac_decode"),
 }
 
 

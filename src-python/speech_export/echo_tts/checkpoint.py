@@ -18,6 +18,7 @@ import torch
 from safetensors import SafetensorError
 from safetensors.torch import load_file
 
+from .. import UserError
 from . import upstream
 
 DIT_REPO = "jordand/echo-tts-base"
@@ -36,7 +37,7 @@ CODEC_FILES = ("pytorch_model.safetensors", "codec.safetensors", "codec_legacy_w
 PCA_FILE = "pca_state.safetensors"
 
 
-class CheckpointError(Exception):
+class CheckpointError(UserError):
     """A checkpoint that cannot be loaded into the architecture (wrong file, corrupt, mismatched)."""
 
 
