@@ -1,0 +1,196 @@
+"""`export whisper`: checkpoint -> encoder.onnx, decoder.onnx, tokenizer.json, mel_filters.f32, manifest.json."""
+
+from __future__ import annotations
+
+import copy
+import shutil
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from .. import UserError
+from ..manifest import MANIFEST, write_manifest
+from ..onnx_files import describe_graph, resave
+from . import parity_check
+from .audio import default_clip, mel_filters
+from .checkpoint import Checkpoint, load_model, resolve
+from .tokens import language_tokens, special_tokens
+
+OPSET = 17
+N_FRAMES = 3000
+
+ENCODER_AXES = {"input_features": {0: "batch"}, "cross_k": {1: "batch"}, "cross_v": {1: "batch"}}
+DECODER_AXES = {
+    "tokens": {0: "batch", 1: "n_tokens"},
+    "self_k": {1: "batch", 3: "past"}, "self_v": {1: "batch", 3: "past"},
+    "cross_k": {1: "batch"}, "cross_v": {1: "batch"},
+    "logits": {0: "batch", 1: "n_tokens"},
+    "new_self_k": {1: "batch", 3: "past_plus_n_tokens"}, "new_self_v": {1: "batch", 3: "past_plus_n_tokens"},
+}
+
+
+def log(msg: str) -> None:
+    print(f"[whisper] {msg}", file=sys.stderr, flush=True)
+
+
+def _fp16_model(model):
+    """A half-precision copy whose LayerNorms and attention softmax still run in float32: fp16
+    softmax over 1500 keys and fp16 layer-norm variances lose too much."""
+    from transformers import AttentionInterface
+    from transformers.models.whisper.modeling_whisper import eager_attention_forward
+
+    def fp32_softmax_attention(module, query, key, value, attention_mask, **kw):
+        mask = attention_mask.float() if attention_mask is not None else None
+        out, weights = eager_attention_forward(module, query.float(), key.float(), value.float(), mask, **kw)
+        return out.to(query.dtype), weights
+
+    AttentionInterface.register("fp32_softmax_eager", fp32_softmax_attention)
+
+    class FP32LayerNorm(torch.nn.LayerNorm):
+        def forward(self, x):
+            return torch.nn.functional.layer_norm(x.float(), self.normalized_shape, self.weight.float(),
+                                                  self.bias.float(), self.eps).to(x.dtype)
+
+    half = copy.deepcopy(model).half()
+    for module in half.modules():
+        if type(module) is torch.nn.LayerNorm:
+            module.__class__ = FP32LayerNorm
+    half.config._attn_implementation = "fp32_softmax_eager"
+    for m in half.modules():
+        if hasattr(m, "config"):
+            m.config._attn_implementation = "fp32_softmax_eager"
+    return half
+
+
+def export_graphs(model, out: Path) -> dict[str, float]:
+    """Traces both wrappers with the TorchScript exporter (opset 17) into `out`. Returns seconds per graph."""
+    from .graphs import DecoderGraph, EncoderGraph
+
+    cfg = model.config
+    n_layer, n_head = cfg.decoder_layers, cfg.decoder_attention_heads
+    head_dim = cfg.d_model // n_head
+    feats = torch.randn(1, cfg.num_mel_bins, N_FRAMES)
+    times = {}
+    with tempfile.TemporaryDirectory(dir=out, prefix=".export-") as tmp, torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # tracer warnings about python ints from shapes are expected
+        tmp = Path(tmp)
+        t = time.perf_counter()
+        enc = EncoderGraph(model)
+        torch.onnx.export(enc, (feats,), str(tmp / "encoder.onnx"), input_names=["input_features"],
+                          output_names=["cross_k", "cross_v"], dynamic_axes=ENCODER_AXES,
+                          opset_version=OPSET, dynamo=False, do_constant_folding=True)
+        resave(tmp / "encoder.onnx", out / "encoder.onnx")
+        times["encoder"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        cross = torch.zeros(n_layer, 1, n_head, cfg.max_source_positions, head_dim)
+        past = torch.zeros(n_layer, 1, n_head, 3, head_dim)  # past > 0 and n_tokens > 1 so no axis is traced as 0/1
+        tokens = torch.tensor([[cfg.decoder_start_token_id, cfg.eos_token_id]], dtype=torch.long)
+        torch.onnx.export(DecoderGraph(model), (tokens, past, past, cross, cross), str(tmp / "decoder.onnx"),
+                          input_names=["tokens", "self_k", "self_v", "cross_k", "cross_v"],
+                          output_names=["logits", "new_self_k", "new_self_v"], dynamic_axes=DECODER_AXES,
+                          opset_version=OPSET, dynamo=False, do_constant_folding=True)
+        resave(tmp / "decoder.onnx", out / "decoder.onnx")
+        times["decoder"] = time.perf_counter() - t
+    return times
+
+
+def quantize_int8(out: Path) -> None:
+    """ORT dynamic quantization: int8 MatMul weights, activations quantized at run time."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    for name in ("encoder.onnx", "decoder.onnx"):
+        src = out / name
+        with tempfile.TemporaryDirectory(dir=out, prefix=".quant-") as tmp:
+            dst = Path(tmp) / name
+            quantize_dynamic(src, dst, weight_type=QuantType.QInt8, op_types_to_quantize=["MatMul"],
+                             use_external_data_format=src.stat().st_size > 1 << 30)
+            resave(dst, src)
+
+
+def dims(cfg) -> dict:
+    return {"n_mels": cfg.num_mel_bins, "n_audio_ctx": cfg.max_source_positions, "n_audio_state": cfg.d_model,
+            "n_audio_head": cfg.encoder_attention_heads, "n_audio_layer": cfg.encoder_layers,
+            "n_vocab": cfg.vocab_size, "n_text_ctx": cfg.max_target_positions, "n_text_state": cfg.d_model,
+            "n_text_head": cfg.decoder_attention_heads, "n_text_layer": cfg.decoder_layers}
+
+
+def export(checkpoint: str, out: str | Path, precision: str = "fp32", quantize: str | None = None,
+           model_name: str | None = None, parity_audio: str | Path | None = None, parity_steps: int = 20,
+           tolerance: float | None = None, skip_parity: bool = False) -> dict:
+    """Full export; returns the manifest. Raises UserError / ParityError."""
+    if quantize and precision != "fp32":
+        raise UserError("--quantize int8 applies to fp32 graphs: drop --precision fp16")
+    out = Path(out)
+    audio = Path(parity_audio) if parity_audio else default_clip()
+    if not skip_parity and not audio.is_file():
+        raise UserError(f"parity clip not found: {audio} (give --parity-audio or set SPEECH_SHARED_DIR)")
+    t0 = time.perf_counter()
+    ckpt: Checkpoint = resolve(checkpoint)
+    log(f"checkpoint {ckpt.spec} ({ckpt.kind}) -> {out}")
+    model = load_model(ckpt)
+    cfg = model.config
+    out.mkdir(parents=True, exist_ok=True)
+    (out / MANIFEST).unlink(missing_ok=True)  # no manifest = not a usable export until the end
+    for stale in out.glob("*.onnx*"):
+        stale.unlink()
+
+    graph_model = _fp16_model(model) if precision == "fp16" else model
+    times = export_graphs(graph_model, out)
+    if quantize == "int8":
+        t = time.perf_counter()
+        quantize_int8(out)
+        times["quantize"] = time.perf_counter() - t
+    log("graphs: " + ", ".join(f"{k} {v:.1f}s" for k, v in times.items()))
+
+    shutil.copyfile(ckpt.tokenizer_json, out / "tokenizer.json")
+    filters = mel_filters(cfg.num_mel_bins)
+    filters.astype("<f4").tofile(out / "mel_filters.f32")
+
+    special = special_tokens(ckpt.tokenizer_json)
+    multilingual = cfg.vocab_size >= 51865
+    languages = language_tokens(ckpt.tokenizer_json) if multilingual else {}
+    gen = model.generation_config
+
+    parity = None
+    if not skip_parity:
+        t = time.perf_counter()
+        tol = parity_check.tolerances(precision, quantize, tolerance)
+        parity = parity_check.run(out, model, audio, special, languages, parity_steps, tol)
+        times["parity"] = time.perf_counter() - t
+
+    heads = getattr(gen, "alignment_heads", None) or []
+    manifest = {
+        "format": "speech-platform/whisper", "format_version": 1,
+        "model_name": model_name or ckpt.name,
+        "source": {"checkpoint": ckpt.spec, "kind": ckpt.kind, "sha256": ckpt.sha256},
+        "precision": precision, "quantization": quantize,
+        "multilingual": multilingual,
+        "dims": dims(cfg),
+        "audio": {"sample_rate": 16000, "n_fft": 400, "hop_length": 160, "chunk_length": 30,
+                  "n_samples": 480000, "n_frames": N_FRAMES},
+        "special_tokens": special,
+        "languages": languages,
+        "suppress_tokens": [int(i) for i in (gen.suppress_tokens or [])],
+        "begin_suppress_tokens": [int(i) for i in (gen.begin_suppress_tokens or [])],
+        "alignment_heads": [[int(l), int(h)] for l, h in heads],
+        "graphs": {"encoder": describe_graph(out / "encoder.onnx"), "decoder": describe_graph(out / "decoder.onnx")},
+        "tokenizer": "tokenizer.json",
+        "mel_filters": {"file": "mel_filters.f32", "shape": list(filters.shape)},
+        "parity": parity,
+        "export_seconds": {k: round(v, 1) for k, v in times.items()} | {"total": round(time.perf_counter() - t0, 1)},
+    }
+    manifest = write_manifest(out, manifest)
+    log(f"done in {time.perf_counter() - t0:.1f}s: {out / MANIFEST}")
+    return manifest
+
+
+def export_from_args(args) -> dict:
+    return export(args.checkpoint, args.out, precision=args.precision, quantize=args.quantize,
+                  model_name=args.model_name, parity_audio=args.parity_audio, parity_steps=args.parity_steps,
+                  tolerance=args.tolerance, skip_parity=args.skip_parity)
