@@ -37,6 +37,11 @@ public final class Graph implements AutoCloseable {
         return session.getOutputNames();
     }
 
+    /** Input metadata by name (dtype and shape; dynamic axes are -1). */
+    public Map<String, NodeInfo> inputInfo() throws OrtException {
+        return session.getInputInfo();
+    }
+
     /** Graph inputs as {@code name: dtype[shape]} for logs and error messages. */
     public String describe() throws OrtException {
         return describe(session.getInputInfo()) + " -> " + describe(session.getOutputInfo());
