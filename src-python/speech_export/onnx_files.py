@@ -6,6 +6,7 @@ import hashlib
 import os
 from pathlib import Path
 
+import numpy as np
 import onnx
 
 # protobuf cannot serialise a model of 2 GiB or more: bigger graphs keep their weights in a side file.
@@ -39,10 +40,61 @@ def save_model(model: onnx.ModelProto, path: str | os.PathLike) -> list[Path]:
     return [path, data]
 
 
-def resave(src: str | os.PathLike, dst: str | os.PathLike) -> list[Path]:
+def resave(src: str | os.PathLike, dst: str | os.PathLike, shapes: dict[str, list] | None = None) -> list[Path]:
     """Loads a graph (with any external data torch.onnx.export scattered next to it, e.g. into a
-    temp folder) and saves it to `dst` via save_model."""
-    return save_model(onnx.load(str(src), load_external_data=True), dst)
+    temp folder), shares tied weights, fixes I/O shapes (see set_io_shapes) and saves it to `dst`."""
+    model = onnx.load(str(src), load_external_data=True)
+    share_transposed_weights(model)
+    if shapes:
+        set_io_shapes(model, shapes)
+    return save_model(model, dst)
+
+
+def set_io_shapes(model: onnx.ModelProto, shapes: dict[str, list]) -> None:
+    """Sets the declared shape of graph inputs/outputs: ints are fixed dims, strings named dynamic axes.
+    The exporter leaves some outputs with generated names (e.g. after a Cast) where the contract has numbers."""
+    for v in list(model.graph.input) + list(model.graph.output):
+        if v.name not in shapes:
+            continue
+        dims = v.type.tensor_type.shape.dim
+        del dims[:]
+        for d in shapes[v.name]:
+            dim = dims.add()
+            if isinstance(d, int):
+                dim.dim_value = d
+            else:
+                dim.dim_param = d
+
+
+def share_transposed_weights(model: onnx.ModelProto) -> int:
+    """Tied weights (an embedding reused as the output projection) are exported twice: once for the
+    Gather, once pre-transposed for the MatMul. Replace the copy by a Transpose of the original, which
+    halves the size of a decoder graph. Returns how many were replaced."""
+    from onnx import helper, numpy_helper
+
+    inits = {i.name: i for i in model.graph.initializer}
+    gathered = {n.input[0] for n in model.graph.node if n.op_type == "Gather" and n.input[0] in inits}
+    replaced = 0
+    for node in list(model.graph.node):
+        if node.op_type != "MatMul" or node.input[1] not in inits:
+            continue
+        b = inits[node.input[1]]
+        for name in gathered:
+            g = inits[name]
+            if len(b.dims) != 2 or list(b.dims) != list(reversed(g.dims)):
+                continue
+            if not np.array_equal(numpy_helper.to_array(b), numpy_helper.to_array(g).T):
+                continue
+            out = name + "_transposed"
+            model.graph.node.insert(list(model.graph.node).index(node),
+                                    helper.make_node("Transpose", [name], [out], perm=[1, 0], name=out))
+            old = node.input[1]
+            node.input[1] = out
+            if not any(old in n.input for n in model.graph.node):
+                model.graph.initializer.remove(b)
+            replaced += 1
+            break
+    return replaced
 
 
 def _dim(d) -> int | str:

@@ -67,6 +67,21 @@ def _fp16_model(model):
     return half
 
 
+def io_shapes(cfg) -> dict[str, dict[str, list]]:
+    """Graph I/O shapes exactly as docs/whisper-graphs.md states them."""
+    n_layer, n_head = cfg.decoder_layers, cfg.decoder_attention_heads
+    head_dim, ctx = cfg.d_model // n_head, cfg.max_source_positions
+    cross = [n_layer, "batch", n_head, ctx, head_dim]
+    past = [n_layer, "batch", n_head, "past", head_dim]
+    grown = [n_layer, "batch", n_head, "past_plus_n_tokens", head_dim]
+    return {
+        "encoder": {"input_features": ["batch", cfg.num_mel_bins, N_FRAMES], "cross_k": cross, "cross_v": cross},
+        "decoder": {"tokens": ["batch", "n_tokens"], "self_k": past, "self_v": past, "cross_k": cross,
+                    "cross_v": cross, "logits": ["batch", "n_tokens", cfg.vocab_size],
+                    "new_self_k": grown, "new_self_v": grown},
+    }
+
+
 def export_graphs(model, out: Path) -> dict[str, float]:
     """Traces both wrappers with the TorchScript exporter (opset 17) into `out`. Returns seconds per graph."""
     from .graphs import DecoderGraph, EncoderGraph
@@ -84,7 +99,7 @@ def export_graphs(model, out: Path) -> dict[str, float]:
         torch.onnx.export(enc, (feats,), str(tmp / "encoder.onnx"), input_names=["input_features"],
                           output_names=["cross_k", "cross_v"], dynamic_axes=ENCODER_AXES,
                           opset_version=OPSET, dynamo=False, do_constant_folding=True)
-        resave(tmp / "encoder.onnx", out / "encoder.onnx")
+        resave(tmp / "encoder.onnx", out / "encoder.onnx", io_shapes(cfg)["encoder"])
         times["encoder"] = time.perf_counter() - t
 
         t = time.perf_counter()
@@ -95,7 +110,7 @@ def export_graphs(model, out: Path) -> dict[str, float]:
                           input_names=["tokens", "self_k", "self_v", "cross_k", "cross_v"],
                           output_names=["logits", "new_self_k", "new_self_v"], dynamic_axes=DECODER_AXES,
                           opset_version=OPSET, dynamo=False, do_constant_folding=True)
-        resave(tmp / "decoder.onnx", out / "decoder.onnx")
+        resave(tmp / "decoder.onnx", out / "decoder.onnx", io_shapes(cfg)["decoder"])
         times["decoder"] = time.perf_counter() - t
     return times
 
@@ -113,6 +128,22 @@ def quantize_int8(out: Path) -> None:
             resave(dst, src)
 
 
+_SIZES = {(384, 4): "tiny", (512, 6): "base", (768, 12): "small", (1024, 24): "medium", (1280, 32): "large"}
+
+
+def model_name(cfg, ckpt: Checkpoint) -> str:
+    """Official size name from the dims ('tiny.en', 'large-v3'), else the checkpoint's name: CT2
+    folders are often just called 'model'."""
+    if ckpt.kind == "hf-id":
+        return ckpt.name
+    size = _SIZES.get((cfg.d_model, cfg.encoder_layers))
+    if size is None:
+        return ckpt.name
+    if size == "large":
+        return "large-v3" + ("-turbo" if cfg.decoder_layers == 4 else "") if cfg.num_mel_bins == 128 else "large"
+    return size + ("" if cfg.vocab_size >= 51865 else ".en")
+
+
 def dims(cfg) -> dict:
     return {"n_mels": cfg.num_mel_bins, "n_audio_ctx": cfg.max_source_positions, "n_audio_state": cfg.d_model,
             "n_audio_head": cfg.encoder_attention_heads, "n_audio_layer": cfg.encoder_layers,
@@ -121,7 +152,7 @@ def dims(cfg) -> dict:
 
 
 def export(checkpoint: str, out: str | Path, precision: str = "fp32", quantize: str | None = None,
-           model_name: str | None = None, parity_audio: str | Path | None = None, parity_steps: int = 20,
+           name: str | None = None, parity_audio: str | Path | None = None, parity_steps: int = 20,
            tolerance: float | None = None, skip_parity: bool = False) -> dict:
     """Full export; returns the manifest. Raises UserError / ParityError."""
     if quantize and precision != "fp32":
@@ -167,7 +198,7 @@ def export(checkpoint: str, out: str | Path, precision: str = "fp32", quantize: 
     heads = getattr(gen, "alignment_heads", None) or []
     manifest = {
         "format": "speech-platform/whisper", "format_version": 1,
-        "model_name": model_name or ckpt.name,
+        "model_name": name or model_name(cfg, ckpt),
         "source": {"checkpoint": ckpt.spec, "kind": ckpt.kind, "sha256": ckpt.sha256},
         "precision": precision, "quantization": quantize,
         "multilingual": multilingual,
@@ -192,5 +223,5 @@ def export(checkpoint: str, out: str | Path, precision: str = "fp32", quantize: 
 
 def export_from_args(args) -> dict:
     return export(args.checkpoint, args.out, precision=args.precision, quantize=args.quantize,
-                  model_name=args.model_name, parity_audio=args.parity_audio, parity_steps=args.parity_steps,
+                  name=args.model_name, parity_audio=args.parity_audio, parity_steps=args.parity_steps,
                   tolerance=args.tolerance, skip_parity=args.skip_parity)

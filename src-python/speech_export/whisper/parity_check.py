@@ -19,7 +19,7 @@ from .audio import decode_audio, log_mel
 
 # Absolute tolerances (max abs diff): encoder cross K/V, decoder logits.
 TOLERANCES = {
-    "fp32": {"encoder": 1e-3, "decoder_logits": 1e-3},
+    "fp32": {"encoder": 5e-3, "decoder_logits": 1e-3},  # cross K/V reach |x| ~ 50 (base): 1e-4 relative
     # fp16 weights and activations: ~3 significant digits on values of magnitude ~10.
     "fp16": {"encoder": 5e-2, "decoder_logits": 2.5e-1},
     # int8 weights with dynamically quantized activations: logits move by whole units; the greedy

@@ -1,0 +1,27 @@
+"""`python -m speech_export.whisper.uptodate OUT_DIR CHECKPOINT`: exit 0 when OUT_DIR holds a complete
+export (manifest present, every file's sha256 as recorded) of the same source weights, else 1.
+Lets onnx-export/export-test-models skip exports that would not change."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .. import UserError
+from ..manifest import read_manifest, verify_files
+from .checkpoint import resolve
+
+
+def up_to_date(out: Path, checkpoint: str) -> bool:
+    manifest = read_manifest(out)
+    if not manifest or manifest.get("format") != "speech-platform/whisper":
+        return False
+    try:
+        sha = resolve(checkpoint).sha256
+    except UserError:
+        return False
+    return manifest.get("source", {}).get("sha256") == sha and not verify_files(out, manifest)
+
+
+if __name__ == "__main__":
+    sys.exit(0 if len(sys.argv) == 3 and up_to_date(Path(sys.argv[1]), sys.argv[2]) else 1)
