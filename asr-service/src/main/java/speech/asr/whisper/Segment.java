@@ -1,0 +1,18 @@
+package speech.asr.whisper;
+
+import java.util.List;
+
+/**
+ * One timed piece of text, in seconds from the start of the whole file.
+ *
+ * @param seek             mel frame (whole file) where the window that produced it began
+ * @param tokens           the segment's token ids, timestamps included
+ * @param temperature      the temperature its window was finally decoded at
+ */
+public record Segment(int id, int seek, double start, double end, String text, List<Integer> tokens,
+                      double temperature, double avgLogprob, double compressionRatio, double noSpeechProb) {
+
+    public Segment withId(int newId) {
+        return new Segment(newId, seek, start, end, text, tokens, temperature, avgLogprob, compressionRatio, noSpeechProb);
+    }
+}

@@ -1,0 +1,105 @@
+package speech.asr.whisper;
+
+import ai.onnxruntime.OrtException;
+import java.util.Set;
+import org.jboss.logging.Logger;
+import speech.runtime.model.Manifest;
+import speech.runtime.model.ModelException;
+import speech.runtime.ort.Graph;
+import speech.runtime.ort.OrtSessions;
+
+/**
+ * One loaded Whisper model: both graphs, the manifest, the tokenizer and the mel filters.
+ * Immutable and shared by every request (whisper.cpp's "context"); per-call state lives in the
+ * Decoder's locals. Closing it closes the ONNX Runtime sessions.
+ */
+public final class WhisperModel implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(WhisperModel.class);
+
+    private final String id;
+    private final String sha256;
+    private final WhisperManifest spec;
+    private final WhisperTokenizer tokenizer;
+    private final LogMel logMel;
+    private final Graph encoder;
+    private final Graph decoder;
+
+    private WhisperModel(String id, String sha256, WhisperManifest spec, WhisperTokenizer tokenizer, LogMel logMel,
+                         Graph encoder, Graph decoder) {
+        this.id = id;
+        this.sha256 = sha256;
+        this.spec = spec;
+        this.tokenizer = tokenizer;
+        this.logMel = logMel;
+        this.encoder = encoder;
+        this.decoder = decoder;
+    }
+
+    /** Loads a model folder whose files were already verified against the manifest. */
+    public static WhisperModel load(Manifest manifest, OrtSessions sessions) {
+        String id = manifest.dir().getFileName().toString();
+        WhisperManifest spec = WhisperManifest.of(manifest);
+        WhisperTokenizer tokenizer = WhisperTokenizer.load(manifest.file(spec.tokenizerFile()), spec.special().eot());
+        LogMel logMel = LogMel.of(spec, manifest.file(spec.melFiltersFile()));
+        Graph encoder = null;
+        try {
+            encoder = sessions.open(manifest.file(spec.encoderFile()))
+                    .expect(Set.of(Encoder.INPUT_FEATURES), Set.of(Encoder.CROSS_K, Encoder.CROSS_V));
+            Graph decoder = sessions.open(manifest.file(spec.decoderFile())).expect(Decoder.INPUTS, Decoder.OUTPUTS);
+            LOG.infof("loaded Whisper model %s (%s, %s): %s", id, spec.modelName(), sessions.providerInUse(), decoder.describe());
+            return new WhisperModel(id, manifest.sha256(), spec, tokenizer, logMel, encoder, decoder);
+        } catch (OrtException | IllegalStateException e) {
+            closeQuietly(encoder);
+            throw new ModelException("model " + id + " cannot be opened: " + e.getMessage(), e);
+        }
+    }
+
+    public String id() {
+        return id;
+    }
+
+    /** sha256 of manifest.json, which names every other file's hash. */
+    public String sha256() {
+        return sha256;
+    }
+
+    public WhisperManifest spec() {
+        return spec;
+    }
+
+    public WhisperTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    public LogMel logMel() {
+        return logMel;
+    }
+
+    Graph encoderGraph() {
+        return encoder;
+    }
+
+    Graph decoderGraph() {
+        return decoder;
+    }
+
+    @Override
+    public void close() throws OrtException {
+        try {
+            encoder.close();
+        } finally {
+            decoder.close();
+        }
+    }
+
+    private static void closeQuietly(Graph graph) {
+        if (graph != null) {
+            try {
+                graph.close();
+            } catch (OrtException ignored) {
+                // Already failing with a better message.
+            }
+        }
+    }
+}
