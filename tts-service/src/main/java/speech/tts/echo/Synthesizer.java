@@ -42,13 +42,33 @@ public final class Synthesizer {
         this.options = options;
     }
 
+    /** Initial noise, drawn chunk by chunk in reading order. */
+    @FunctionalInterface
+    public interface Noise {
+        float[] next(int values);
+    }
+
+    /** Gaussian noise from one generator per request, so a seed reproduces the whole request. */
+    public static Noise seeded(long seed) {
+        Random rng = new Random(seed);
+        return values -> {
+            float[] out = new float[values];
+            for (int i = 0; i < values; i++) {
+                out[i] = (float) rng.nextGaussian();
+            }
+            return out;
+        };
+    }
+
     public Result synthesize(String text, Conditioning.Speaker speaker, SamplerSettings settings, long seed) throws OrtException {
+        return synthesize(text, speaker, settings, seeded(seed));
+    }
+
+    public Result synthesize(String text, Conditioning.Speaker speaker, SamplerSettings settings, Noise noiseSource) throws OrtException {
         EchoModel.Constants c = model.constants();
         ByteTokenizer tokenizer = model.tokenizer();
         List<String> prompts = new TextChunker(Math.min(options.maxChunkTokens(), c.maxTextLength())).split(text);
         int frameValues = settings.sequenceLength() * c.latentDim();
-        // One generator for the whole request, drawn chunk by chunk: batching does not change the noise.
-        Random rng = new Random(seed);
         List<float[]> pieces = new ArrayList<>();
         int[] ditCalls = {0};
         long samplingNanos = 0;
@@ -56,10 +76,8 @@ public final class Synthesizer {
 
         for (List<String> batch : batches(prompts, speaker)) {
             int chunks = batch.size();
-            float[] noise = new float[chunks * frameValues];
-            for (int i = 0; i < noise.length; i++) {
-                noise[i] = (float) rng.nextGaussian();
-            }
+            // Drawn in chunk order for the whole batch: how chunks are batched does not change the noise.
+            float[] noise = noiseSource.next(chunks * frameValues);
             long start = System.nanoTime();
             Conditioning.Text textKv = conditioning.text(batch.stream().map(tokenizer::encodeNormalized).toList());
             float[] x;
