@@ -1,0 +1,183 @@
+"""Kubernetes manifests (docker/k8s): every built-in object validated strictly (unknown fields
+rejected) against the Kubernetes OpenAPI schemas bundled in the pinned `kubernetes-validate`
+package, for the oldest and newest versions we target; KEDA ScaledObjects checked against a
+hand-written structural schema of the fields we use (the KEDA CRD is not shipped by any package
+registry we can reach); plus the settings the services rely on."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import jsonschema
+import kubernetes_validate
+import pytest
+import yaml
+
+K8S = Path(__file__).resolve().parents[2] / "docker" / "k8s"
+VERSIONS = ["1.30.0", "1.33.0"]
+MANIFESTS = sorted(p for p in K8S.glob("*.yaml") if p.name != "kustomization.yaml")
+PORTS = {"speech-asr": 8080, "speech-tts": 8081}
+SHUTDOWN_DELAY_PLUS_TIMEOUT = 5 + 30
+
+
+def docs(path: Path) -> list[dict]:
+    return [d for d in yaml.safe_load_all(path.read_text()) if d]
+
+
+ALL = [d for p in MANIFESTS for d in docs(p)]
+
+
+def by_kind(kind: str) -> dict[str, dict]:
+    return {d["metadata"]["name"]: d for d in ALL if d["kind"] == kind}
+
+
+def container(deployment: dict) -> dict:
+    (c,) = deployment["spec"]["template"]["spec"]["containers"]
+    return c
+
+
+# The subset of keda.sh/v1alpha1 ScaledObject we use; extra fields are rejected so typos show.
+SCALED_OBJECT = {
+    "type": "object",
+    "required": ["apiVersion", "kind", "metadata", "spec"],
+    "properties": {
+        "apiVersion": {"const": "keda.sh/v1alpha1"},
+        "kind": {"const": "ScaledObject"},
+        "metadata": {"type": "object", "required": ["name"]},
+        "spec": {
+            "type": "object",
+            "required": ["scaleTargetRef", "triggers"],
+            "additionalProperties": False,
+            "properties": {
+                "scaleTargetRef": {
+                    "type": "object", "required": ["name"], "additionalProperties": False,
+                    "properties": {"apiVersion": {"type": "string"}, "kind": {"type": "string"},
+                                   "name": {"type": "string"}, "envSourceContainerName": {"type": "string"}},
+                },
+                "minReplicaCount": {"type": "integer", "minimum": 0},
+                "maxReplicaCount": {"type": "integer", "minimum": 1},
+                "pollingInterval": {"type": "integer", "minimum": 1},
+                "cooldownPeriod": {"type": "integer", "minimum": 0},
+                "idleReplicaCount": {"type": "integer", "minimum": 0},
+                "advanced": {"type": "object"},
+                "fallback": {"type": "object"},
+                "triggers": {
+                    "type": "array", "minItems": 1,
+                    "items": {
+                        "type": "object", "required": ["type", "metadata"], "additionalProperties": False,
+                        "properties": {
+                            "type": {"type": "string"}, "name": {"type": "string"},
+                            "metricType": {"enum": ["AverageValue", "Value", "Utilization"]},
+                            "authenticationRef": {"type": "object", "required": ["name"]},
+                            # trigger metadata values are strings in the CRD
+                            "metadata": {"type": "object", "additionalProperties": {"type": "string"}},
+                        },
+                    },
+                },
+            },
+        },
+    },
+}
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+@pytest.mark.parametrize("doc", [d for d in ALL if not d["apiVersion"].startswith("keda.sh/")],
+                         ids=lambda d: f"{d['kind']}/{d['metadata']['name']}")
+def test_builtin_objects_validate_strictly(doc, version):
+    kubernetes_validate.validate(doc, version, strict=True)
+
+
+def test_strict_validation_is_real():
+    """Negative control: a misspelt field and a wrong type are rejected."""
+    bad = copy.deepcopy(by_kind("Deployment")["speech-asr"])
+    container(bad)["readinessprobe"] = container(bad).pop("readinessProbe")
+    with pytest.raises(kubernetes_validate.ValidationError):
+        kubernetes_validate.validate(bad, VERSIONS[-1], strict=True)
+    bad = copy.deepcopy(by_kind("Deployment")["speech-asr"])
+    bad["spec"]["replicas"] = "one"
+    with pytest.raises(kubernetes_validate.ValidationError):
+        kubernetes_validate.validate(bad, VERSIONS[-1], strict=True)
+
+
+@pytest.mark.parametrize("name", PORTS)
+def test_deployments(name):
+    d = by_kind("Deployment")[name]
+    pod = d["spec"]["template"]["spec"]
+    c = container(d)
+    port = PORTS[name]
+    assert c["ports"] == [{"name": "http", "containerPort": port}]
+    assert {"name": "QUARKUS_HTTP_PORT", "value": str(port)} in c["env"]
+    assert c["resources"]["limits"]["nvidia.com/gpu"] == 1 and c["resources"]["requests"]["nvidia.com/gpu"] == 1
+    probes = {k: c[k]["httpGet"]["path"] for k in ("startupProbe", "readinessProbe", "livenessProbe")}
+    assert probes == {"startupProbe": "/q/health/started", "readinessProbe": "/q/health/ready",
+                      "livenessProbe": "/q/health/live"}
+    assert all(c[k]["httpGet"]["port"] == "http" for k in probes)
+    assert c["envFrom"] == [{"configMapRef": {"name": "speech-config"}}]
+    key = next(e for e in c["env"] if e["name"] == "SPEECH_API_KEY")["valueFrom"]["secretKeyRef"]
+    assert key == {"name": "speech-api-key", "key": "api-key", "optional": True}
+    assert pod["terminationGracePeriodSeconds"] > SHUTDOWN_DELAY_PLUS_TIMEOUT
+    assert pod["securityContext"]["runAsNonRoot"] is True and pod["securityContext"]["runAsUser"] == 10001
+    mounts = {m["mountPath"]: m for m in c["volumeMounts"]}
+    assert mounts["/models"].get("readOnly") is True and "/tmp" in mounts
+    claims = {v["name"]: v["persistentVolumeClaim"]["claimName"] for v in pod["volumes"] if "persistentVolumeClaim" in v}
+    assert claims["models"] == "speech-models"
+    if name == "speech-tts":
+        assert claims["data"] == "speech-data" and "/data" in mounts
+    ann = d["spec"]["template"]["metadata"]["annotations"]
+    assert ann["prometheus.io/path"] == "/q/metrics" and ann["prometheus.io/port"] == str(port)
+
+
+@pytest.mark.parametrize("name", PORTS)
+def test_services_select_their_deployment(name):
+    s = by_kind("Service")[name]
+    d = by_kind("Deployment")[name]
+    assert s["spec"]["selector"].items() <= d["spec"]["template"]["metadata"]["labels"].items()
+    assert s["spec"]["ports"] == [{"name": "http", "port": PORTS[name], "targetPort": "http"}]
+
+
+def test_config_and_secret():
+    config = by_kind("ConfigMap")["speech-config"]["data"]
+    assert {"SPEECH_ORT_PROVIDER", "ASR_MODELS_DIR", "ASR_DEFAULT_MODEL", "TTS_MODELS_DIR", "TTS_DATA_DIR"} <= set(config)
+    assert all(isinstance(v, str) for v in config.values())
+    secret = by_kind("Secret")["speech-api-key"]
+    assert secret["stringData"]["api-key"] == "", "the shipped key is empty (= off), never a real one"
+
+
+def test_export_job_fills_the_models_claim():
+    job = by_kind("Job")["speech-export"]
+    pod = job["spec"]["template"]["spec"]
+    assert pod["restartPolicy"] == "Never"
+    assert any(v.get("persistentVolumeClaim", {}).get("claimName") == "speech-models" for v in pod["volumes"])
+    assert not any(m.get("readOnly") for m in pod["containers"][0]["volumeMounts"])
+
+
+@pytest.mark.parametrize("name", PORTS)
+def test_keda_scaled_objects(name):
+    so = by_kind("ScaledObject")[name]
+    jsonschema.validate(so, SCALED_OBJECT)
+    target = so["spec"]["scaleTargetRef"]
+    assert target["kind"] == "Deployment" and target["name"] in by_kind("Deployment")
+    (trigger,) = so["spec"]["triggers"]
+    assert trigger["type"] == "prometheus"
+    assert set(trigger["metadata"]) >= {"serverAddress", "query", "threshold"}
+    assert "speech_queue_depth{queue=" in trigger["metadata"]["query"]
+    float(trigger["metadata"]["threshold"])
+    assert 1 <= so["spec"]["minReplicaCount"] <= so["spec"]["maxReplicaCount"]
+
+
+def test_keda_structural_schema_rejects_mistakes():
+    so = copy.deepcopy(by_kind("ScaledObject")["speech-asr"])
+    so["spec"]["triggers"][0]["metadata"]["threshold"] = 4
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(so, SCALED_OBJECT)
+    so = copy.deepcopy(by_kind("ScaledObject")["speech-asr"])
+    so["spec"]["maxReplicas"] = so["spec"].pop("maxReplicaCount")
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(so, SCALED_OBJECT)
+
+
+def test_kustomization_lists_every_manifest():
+    k = yaml.safe_load((K8S / "kustomization.yaml").read_text())
+    assert sorted(k["resources"]) == sorted(p.name for p in MANIFESTS)
+    assert any(d["kind"] == "Namespace" and d["metadata"]["name"] == k["namespace"] for d in ALL)
