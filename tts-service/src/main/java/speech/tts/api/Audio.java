@@ -1,0 +1,26 @@
+package speech.tts.api;
+
+import jakarta.ws.rs.core.Response;
+import java.util.Locale;
+import speech.tts.service.SpeechService;
+
+/** Audio responses: real media type and the generation facts as headers. */
+final class Audio {
+
+    private Audio() {
+    }
+
+    static Response speech(SpeechService.Speech s) {
+        return Response.ok(s.audio(), s.mediaType())
+                .header("X-Generation-Id", s.generation().id())
+                .header("X-Audio-Duration", String.format(Locale.ROOT, "%.3f", s.generation().durationSeconds()))
+                .header("X-Processing-Time-Ms", s.generation().processingMillis())
+                .header("X-Seed", s.generation().seed())
+                .header("Content-Disposition", "inline; filename=\"" + s.generation().id() + "." + extension(s.generation().format()) + "\"")
+                .build();
+    }
+
+    static String extension(String format) {
+        return speech.runtime.audio.AudioFormat.parse(format).map(f -> f.extension()).orElse("bin");
+    }
+}

@@ -1,0 +1,28 @@
+package speech.tts.api;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import speech.runtime.http.ApiException;
+import speech.tts.service.SpeechJob;
+
+/**
+ * OpenAI's POST /v1/audio/speech body: model, input, voice (a voice id or name), response_format
+ * (default mp3, as OpenAI), speed. OpenAI model names (tts-1, tts-1-hd, gpt-4o-mini-tts) mean the default model.
+ * Fields OpenAI clients may add but this model cannot honour (instructions) are rejected, not ignored.
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record OpenAiSpeechRequest(String model, String input, String voice, String responseFormat, Double speed, String instructions) {
+
+    private static final java.util.Set<String> OPENAI_MODELS = java.util.Set.of("tts-1", "tts-1-hd", "gpt-4o-mini-tts");
+
+    SpeechJob toJob() {
+        if (instructions != null && !instructions.isBlank()) {
+            throw ApiException.invalidParam("instructions", "instructions are not supported by Echo-TTS; describe delivery in the text");
+        }
+        if (voice == null || voice.isBlank()) {
+            throw ApiException.invalidParam("voice", "voice is required: a voice id or name from GET /v1/audio/voices");
+        }
+        String modelId = model == null || OPENAI_MODELS.contains(model) ? null : model;
+        return new SpeechJob(input, voice, true, modelId, responseFormat == null ? "mp3" : responseFormat, null,
+                speed == null ? 1.0 : speed, settings -> settings);
+    }
+}

@@ -1,0 +1,61 @@
+package speech.tts.api;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import speech.runtime.http.ApiException;
+import speech.tts.service.ModelRegistry;
+import speech.tts.service.SpeechService;
+import speech.tts.service.VoiceService;
+
+/** The OpenAI-compatible surface: /v1/audio/speech, /v1/audio/voices, /v1/models. */
+@Path("/v1")
+public class OpenAiSpeechResource {
+
+    private final SpeechService speech;
+    private final VoiceService voices;
+    private final ModelRegistry models;
+
+    OpenAiSpeechResource(SpeechService speech, VoiceService voices, ModelRegistry models) {
+        this.speech = speech;
+        this.voices = voices;
+        this.models = models;
+    }
+
+    @POST
+    @Path("audio/speech")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces({"audio/mpeg", "audio/wav", "audio/flac", "audio/ogg", "audio/aac", "audio/L16", MediaType.APPLICATION_JSON})
+    @Operation(summary = "OpenAI-compatible speech: model, input, voice (id or name), response_format, speed")
+    public Response speech(OpenAiSpeechRequest request) {
+        if (request == null) {
+            throw ApiException.badRequest("missing_body", "a JSON body with \"input\" and \"voice\" is required");
+        }
+        return Audio.speech(speech.speak(request.toJob()));
+    }
+
+    @GET
+    @Path("audio/voices")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Map<String, Object> voices() {
+        List<Map<String, String>> data = voices.list(100, 0).data().stream()
+                .map(v -> Map.of("voice_id", v.id(), "name", v.name())).toList();
+        return Map.of("object", "list", "voices", data);
+    }
+
+    @GET
+    @Path("models")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Map<String, Object> models() {
+        List<Map<String, Object>> data = models.ids().stream()
+                .map(id -> Map.<String, Object>of("id", id, "object", "model", "created", 0, "owned_by", "speech-platform")).toList();
+        return Map.of("object", "list", "data", data);
+    }
+}

@@ -1,0 +1,83 @@
+package speech.tts.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/** TTS service settings ({@code tts.*}; env TTS_MODELS_DIR, TTS_DATA_DIR, …). */
+@ConfigMapping(prefix = "tts")
+public interface TtsConfig {
+
+    /** Folder of exported Echo-TTS models, one sub-folder (with manifest.json) per model id. */
+    Path modelsDir();
+
+    /** Model served when a request names none; the only/first folder when unset. */
+    Optional<String> defaultModel();
+
+    /** Database, voice references, speaker latents and generated audio. */
+    Path dataDir();
+
+    Voices voices();
+
+    Speech speech();
+
+    Queue queue();
+
+    interface Voices {
+        /** Largest accepted reference upload (bytes); larger answers 413. */
+        @WithDefault("52428800")
+        long maxUploadBytes();
+
+        @WithDefault("10")
+        double minSeconds();
+
+        @WithDefault("300")
+        double maxSeconds();
+
+        @WithDefault("100")
+        int maxNameLength();
+
+        /** Voices whose speaker K/V stay in memory. */
+        @WithDefault("32")
+        int speakerCacheSize();
+    }
+
+    interface Speech {
+        @WithDefault("5000")
+        int maxTextChars();
+
+        /** Text tokens per chunk (BOS and tag included); about 20 s of speech, well inside the model's 30 s window. */
+        @WithDefault("300")
+        int maxChunkTokens();
+
+        /** Chunks of one request sampled as lanes of the same DiT steps (when the graph allows per-lane K/V). */
+        @WithDefault("4")
+        int maxBatchChunks();
+
+        /** Memory budget of the per-lane K/V copies of such a batch. */
+        @WithDefault("1073741824")
+        long maxBatchKvBytes();
+
+        @WithDefault("0.05")
+        double crossFadeSeconds();
+    }
+
+    interface Queue {
+        /** Syntheses running at once. */
+        @WithDefault("1")
+        int concurrency();
+
+        /** Requests waiting beyond that; more answer 429. */
+        @WithDefault("8")
+        int capacity();
+
+        /** A request taking longer is cancelled with 504. */
+        @WithDefault("10m")
+        Duration timeout();
+
+        @WithDefault("10")
+        int retryAfterSeconds();
+    }
+}

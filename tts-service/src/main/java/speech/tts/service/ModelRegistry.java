@@ -1,0 +1,101 @@
+package speech.tts.service;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
+import speech.runtime.http.ApiException;
+import speech.runtime.model.ModelDirectory;
+import speech.runtime.ort.OrtSessions;
+import speech.tts.config.TtsConfig;
+import speech.tts.echo.EchoModel;
+import speech.tts.echo.Synthesizer;
+
+/**
+ * Model id (folder name under {@code tts.models-dir}) → loaded {@link EchoModel}. The default model
+ * loads in the background at startup; readiness reports it (and the reason while it is not usable).
+ */
+@ApplicationScoped
+public class ModelRegistry {
+
+    private static final Logger LOG = Logger.getLogger(ModelRegistry.class);
+
+    private final TtsConfig config;
+    private final ModelDirectory<EchoModel> models;
+    private final Map<String, Synthesizer> synthesizers = new ConcurrentHashMap<>();
+    private volatile String status = "loading";
+    private volatile boolean ready;
+
+    ModelRegistry(TtsConfig config, OrtSessions sessions) {
+        this.config = config;
+        this.models = new ModelDirectory<>(config.modelsDir(), manifest -> EchoModel.load(manifest, sessions));
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        CompletableFuture.runAsync(this::loadDefault);
+    }
+
+    void onStop(@Observes ShutdownEvent event) throws Exception {
+        models.close();
+    }
+
+    synchronized void loadDefault() {
+        Optional<String> id = defaultId();
+        if (id.isEmpty()) {
+            status = "no model under tts.models-dir (" + config.modelsDir().getFileName() + "): export one with onnx-export/export echo-tts";
+            LOG.warn(status);
+            return;
+        }
+        try {
+            models.get(id.get());
+            ready = true;
+            status = "model " + id.get() + " loaded";
+        } catch (RuntimeException e) {
+            status = "model " + id.get() + " failed to load: " + e.getMessage();
+            LOG.error(status);
+        }
+    }
+
+    public boolean ready() {
+        return ready;
+    }
+
+    public String status() {
+        return status;
+    }
+
+    public List<String> ids() {
+        return models.ids();
+    }
+
+    public Optional<String> defaultId() {
+        List<String> ids = models.ids();
+        return config.defaultModel().filter(ids::contains).or(() -> ids.stream().findFirst());
+    }
+
+    /** The model (default when {@code id} is null); 404 for an unknown id, 503 while none is available. */
+    public EchoModel model(String id) {
+        if (id == null) {
+            String fallback = defaultId().orElseThrow(() -> ApiException.unavailable("model_unavailable", status, 30));
+            return models.get(fallback).orElseThrow();
+        }
+        return models.get(id).orElseThrow(() -> ApiException.notFound("model_not_found",
+                "no model '" + id + "'; GET /v1/models lists the available ones", Map.of("available", models.ids())));
+    }
+
+    public Synthesizer synthesizer(EchoModel model) {
+        TtsConfig.Speech s = config.speech();
+        return synthesizers.computeIfAbsent(model.id(), id -> new Synthesizer(model,
+                new Synthesizer.Options(s.maxChunkTokens(), s.maxBatchChunks(), s.maxBatchKvBytes(), s.crossFadeSeconds())));
+    }
+
+    public Optional<EchoModel> loadedDefault() {
+        return defaultId().filter(models::isLoaded).flatMap(models::get);
+    }
+}

@@ -1,0 +1,181 @@
+package speech.tts.service;
+
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import ai.onnxruntime.OrtException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import speech.runtime.audio.FfmpegDecoder;
+import speech.runtime.audio.Pcm;
+import speech.runtime.config.RuntimeConfig;
+import speech.runtime.http.ApiException;
+import speech.runtime.work.InferenceQueue;
+import speech.tts.config.TtsConfig;
+import speech.tts.echo.Codec;
+import speech.tts.echo.Conditioning;
+import speech.tts.echo.EchoModel;
+import speech.tts.store.GenerationStore;
+import speech.tts.store.Page;
+import speech.tts.store.VoiceStore;
+import speech.tts.store.VoiceStore.Voice;
+
+/**
+ * Voices: an uploaded reference is checked (size, real container, duration, not silent), encoded
+ * once into a speaker latent, and stored atomically with the original bytes.
+ */
+@ApplicationScoped
+public class VoiceService {
+
+    /** Below this peak (−60 dBFS) a reference holds nothing a speaker latent could be made of. */
+    private static final float SILENCE_PEAK = 1e-3f;
+
+    private final TtsConfig config;
+    private final VoiceStore voices;
+    private final GenerationStore generations;
+    private final AgroalDataSource db;
+    private final ModelRegistry models;
+    private final FfmpegDecoder decoder;
+    private final InferenceQueue queue;
+    private final String ffprobe;
+    private final Map<String, Conditioning.Speaker> speakerCache;
+
+    VoiceService(TtsConfig config, VoiceStore voices, GenerationStore generations, AgroalDataSource db, ModelRegistry models,
+                 FfmpegDecoder decoder, InferenceQueue queue, RuntimeConfig runtime) {
+        this.config = config;
+        this.voices = voices;
+        this.generations = generations;
+        this.db = db;
+        this.models = models;
+        this.decoder = decoder;
+        this.queue = queue;
+        this.ffprobe = runtime.ffmpeg().path().replaceAll("ffmpeg$", "ffprobe");
+        int cacheSize = config.voices().speakerCacheSize();
+        this.speakerCache = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Conditioning.Speaker> eldest) {
+                return size() > cacheSize;
+            }
+        });
+    }
+
+    public Voice create(String rawName, Path upload) {
+        String name = rawName == null ? "" : rawName.strip();
+        int maxName = config.voices().maxNameLength();
+        if (name.isEmpty() || name.length() > maxName) {
+            throw ApiException.invalidParam("name", "name must be 1 to " + maxName + " characters after trimming, got " + name.length());
+        }
+        if (upload == null || !Files.isRegularFile(upload)) {
+            throw ApiException.invalidParam("file", "a reference recording is required as multipart field 'file'");
+        }
+        long size = size(upload);
+        if (size > config.voices().maxUploadBytes()) {
+            throw ApiException.payloadTooLarge("the reference file is " + size / 1_048_576 + " MiB; the limit is "
+                    + config.voices().maxUploadBytes() / 1_048_576 + " MiB");
+        }
+        String mediaType = ReferenceAudio.mediaType(upload, ffprobe);
+        EchoModel model = models.model(null);
+        Pcm pcm = decoder.decode(upload, model.constants().sampleRate(), config.voices().maxSeconds());
+        checkDuration(pcm.durationSeconds());
+        if (pcm.peak() < SILENCE_PEAK) {
+            throw ApiException.invalidParam("file", "the reference recording is silent; upload 10 s or more of clear speech");
+        }
+        Codec.Latent latent = queue.submit(() -> new Codec(model).referenceLatent(pcm.samples()), config.queue().timeout());
+        return voices.create(new VoiceStore.NewVoice(name, pcm.durationSeconds(), mediaType, upload, latent.data(), latent.frames(),
+                model.constants().latentDim(), model.id()));
+    }
+
+    public Page<Voice> list(int limit, int offset) {
+        return voices.list(limit, offset);
+    }
+
+    public Optional<Voice> get(String id) {
+        return voices.get(id);
+    }
+
+    /** A voice by id, or else by exact name (OpenAI clients send names). */
+    public Optional<Voice> byIdOrName(String idOrName) {
+        return voices.get(idOrName).or(() -> voices.byName(idOrName));
+    }
+
+    public Optional<Path> audio(String id) {
+        return voices.get(id).map(v -> voices.audioFile(v.id()));
+    }
+
+    public float[] latent(Voice voice) {
+        return voices.latent(voice);
+    }
+
+    /**
+     * The speaker K/V of a voice (null = unconditioned), computed on first use and kept for the next
+     * requests: the voice's latent never changes, only text K/V are per request. Runs on a queue worker.
+     */
+    public Conditioning.Speaker speaker(EchoModel model, Voice voice) throws OrtException {
+        String key = model.id() + "/" + (voice == null ? "" : voice.id());
+        Conditioning.Speaker cached = speakerCache.get(key);
+        if (cached == null) {
+            Conditioning conditioning = new Conditioning(model);
+            cached = voice == null ? conditioning.unconditioned() : conditioning.speaker(voices.latent(voice), voice.latentFrames());
+            speakerCache.put(key, cached);
+        }
+        return cached;
+    }
+
+    /** Removes the voice, its generations (rows in one transaction, then files). */
+    public boolean delete(String id) {
+        if (voices.get(id).isEmpty()) {
+            return false;
+        }
+        List<String> generationIds;
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                generationIds = generations.deleteByVoice(id, c);
+                if (!voices.delete(id, c)) {
+                    c.rollback();
+                    return false;
+                }
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("voice " + id + " could not be deleted: " + e.getMessage(), e);
+        }
+        speakerCache.keySet().removeIf(key -> key.endsWith("/" + id));
+        voices.deleteFiles(id);
+        generations.deleteFiles(generationIds);
+        return true;
+    }
+
+    private void checkDuration(double seconds) {
+        double min = config.voices().minSeconds();
+        double max = config.voices().maxSeconds();
+        if (seconds < min) {
+            throw ApiException.invalidParam("file", String.format(Locale.ROOT,
+                    "the reference recording is %.1f s long; it must be at least %.0f s", seconds, min));
+        }
+        if (seconds > max) {
+            throw new ApiException(400, "invalid_file", String.format(Locale.ROOT,
+                    "the reference recording is longer than the %.0f s limit", max), "file", Map.of("max_seconds", max), null);
+        }
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
