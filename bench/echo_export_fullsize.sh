@@ -11,8 +11,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="${1:-$root/onnx-export/target/echo-fullsize}"
 precision="${2:-fp16}"
 shift $(( $# > 2 ? 2 : $# ))
-mkdir -p "$out"
-log="$out/bench.log"
+rm -rf "$out"; mkdir -p "$out"
+log="${out%/}.bench.log"  # outside OUT: manifest.json hashes every file in OUT
 echo "echo-tts full-size export: precision=$precision out=$out (log: $log)"
 set +e
 timeout "${TIMEOUT:-45m}" /usr/bin/time -v "$root/onnx-export/export" echo-tts --random-weights \

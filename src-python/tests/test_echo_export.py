@@ -204,7 +204,7 @@ def sample_with_graphs(sessions, case: dict, params: dict) -> np.ndarray:
             v = v[0:1] + params["cfg_scale_text"] * (v[0:1] - v[1:2]) + params["cfg_scale_speaker"] * (v[0:1] - v[2:3])
         if scaled and t >= kv_min_t > t_next:
             scaled = False
-        x = x + v * np.float32(t_next - t)
+        x = x + v * (ts[i + 1] - ts[i])  # float32 difference, as upstream
     return x
 
 

@@ -17,10 +17,11 @@ from . import upstream
 
 TOLERANCES = {  # precision -> (rel, min_cos)
     "fp32": (1e-3, 0.9999),
-    # reduced precision: ORT (or the torch wrapper) vs upstream torch in the same dtype; rounding of
-    # 10-bit (fp16) / 7-bit (bf16) mantissas through 24 blocks, so only gross errors are caught
+    # reduced precision: ORT (or the torch wrapper when ORT has no kernel) vs upstream torch in fp32 on
+    # the same (rounded) weights, so the gate measures compute rounding only: 10-bit (fp16) / 7-bit
+    # (bf16) mantissas through every block. Catches wrong wiring, not subtle drift.
     "fp16": (2e-2, 0.999),
-    "bf16": (6e-2, 0.995),
+    "bf16": (1e-1, 0.99),
 }
 
 
@@ -50,6 +51,9 @@ def references(m, probes) -> dict[str, list[np.ndarray]]:
     """Upstream outputs for the probe inputs, in each graph's output order."""
     _, _, inference = upstream.modules()
     dit, dac = m.dit, m.dac
+    if dit.in_proj.weight.dtype != torch.float32:  # fp32 reference on the rounded weights
+        import copy
+        dit = copy.deepcopy(dit).float()
     pca = inference.PCAState(m.pca.components, m.pca.mean, m.pca.latent_scale)
     out = {}
     with torch.no_grad():
@@ -96,7 +100,7 @@ def run(m, out: Path, probes: dict, precision: str, graphs, log=print) -> dict:
     rel, min_cos = TOLERANCES[precision]
     refs = references(m, probes)
     mods = None
-    report = {"reference": "upstream echo_tts functions in PyTorch, same weights and dtype",
+    report = {"reference": "upstream echo_tts functions in PyTorch fp32, same weights",
               "tolerance": {"max_abs_rel": rel, "min_cosine": min_cos, "integers": "exact"},
               "graphs": {}, "failures": []}
     opts = ort.SessionOptions()

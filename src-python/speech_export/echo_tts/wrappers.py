@@ -47,9 +47,9 @@ def apply_rope(x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor) -> torch.T
 
 def attention(q, k, v, mask):
     """softmax(q kᵀ/√d, masked) v. q [B, H, S, D]; k, v [B|1, H, L, D]; mask bool, True = may attend,
-    broadcastable to [B, H, S, L]. Softmax in fp32."""
+    broadcastable to [B, H, S, L]. Logits and softmax in fp32 (fp16 q·k can overflow: keys reach ~500)."""
     scale = 1.0 / math.sqrt(q.shape[-1])
-    scores = torch.matmul(q, k.transpose(-1, -2)).float() * scale
+    scores = torch.matmul(q.float(), k.float().transpose(-1, -2)) * scale
     scores = scores.masked_fill(~mask, NEG_INF)
     p = torch.softmax(scores, dim=-1).to(v.dtype)
     return torch.matmul(p, v)
@@ -153,8 +153,10 @@ class DitStep(nn.Module):
         q, k, v = q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2)  # [B, H, S, D]
         scale = 1.0 / math.sqrt(q.shape[-1])
         # split logits: self keys per lane, conditioning keys batch-1 (MatMul broadcasts over lanes)
-        s_self = torch.matmul(q, k.transpose(-1, -2)).float() * scale              # [B, H, S, S]
-        s_cond = torch.matmul(q, k_cond.transpose(-1, -2)).float() * scale         # [B, H, S, Lc]
+        # logits in fp32 whatever the weights' dtype (reduced-precision q·k can overflow fp16)
+        qf = q.float()
+        s_self = torch.matmul(qf, k.float().transpose(-1, -2)) * scale             # [B, H, S, S]
+        s_cond = torch.matmul(qf, k_cond.float().transpose(-1, -2)) * scale        # [B, H, S, Lc]
         s_cond = s_cond.masked_fill(~cond_mask, NEG_INF)  # self keys stay visible: no row is all -inf
         p = torch.softmax(torch.cat([s_self, s_cond], dim=-1), dim=-1).to(v.dtype)
         o = torch.matmul(p[..., :s], v) + torch.matmul(p[..., s:], v_cond)
@@ -171,11 +173,11 @@ class DitStep(nn.Module):
         cond_embed = dit.cond_module(model_mod.get_timestep_embedding(t, dit.timestep_embed_size).to(dtype))
         cond_embed = cond_embed[:, None]
         h = dit.in_proj(x.to(dtype))
-        scale = spk_kv_scale.to(dtype)
         for i, block in enumerate(dit.blocks):
-            # [1, L, H, D] → [1, H, L, D]; speaker K and V scaled per layer ("force speaker")
-            k_cond = torch.cat([text_k[i].to(dtype), speaker_k[i].to(dtype) * scale[i]], dim=1).transpose(1, 2)
-            v_cond = torch.cat([text_v[i].to(dtype), speaker_v[i].to(dtype) * scale[i]], dim=1).transpose(1, 2)
+            # [1, L, H, D] → [1, H, L, D]; speaker K and V scaled per layer ("force speaker");
+            # K stays fp32 (logits are fp32), V in the weights' dtype
+            k_cond = torch.cat([text_k[i], speaker_k[i] * spk_kv_scale[i]], dim=1).transpose(1, 2)
+            v_cond = torch.cat([text_v[i], speaker_v[i] * spk_kv_scale[i]], dim=1).transpose(1, 2).to(dtype)
             y, g = block.attention_adaln(h, cond_embed)
             h = h + g * self._attention(block.attention, y, cos, sin, k_cond, v_cond, cond_mask)
             y, g = block.mlp_adaln(h, cond_embed)
