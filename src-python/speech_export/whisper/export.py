@@ -123,7 +123,7 @@ def quantize_int8(out: Path) -> None:
         src = out / name
         with tempfile.TemporaryDirectory(dir=out, prefix=".quant-") as tmp:
             dst = Path(tmp) / name
-            quantize_dynamic(src, dst, weight_type=QuantType.QInt8, op_types_to_quantize=["MatMul"],
+            quantize_dynamic(src, dst, weight_type=QuantType.QInt8, op_types_to_quantize=["MatMul"], per_channel=True,
                              use_external_data_format=src.stat().st_size > 1 << 30)
             resave(dst, src)
 

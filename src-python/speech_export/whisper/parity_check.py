@@ -22,9 +22,9 @@ TOLERANCES = {
     "fp32": {"encoder": 5e-3, "decoder_logits": 1e-3},  # cross K/V reach |x| ~ 50 (base): 1e-4 relative
     # fp16 weights and activations: ~3 significant digits on values of magnitude ~10.
     "fp16": {"encoder": 5e-2, "decoder_logits": 2.5e-1},
-    # int8 weights with dynamically quantized activations: logits move by whole units; the greedy
-    # tokens are what is held to (and must match).
-    "int8": {"encoder": 5e-1, "decoder_logits": 5.0},
+    # int8 weights (per channel) with dynamically quantized activations: cross K/V (|x| up to ~50)
+    # move by ~1.5 and logits by ~1 on tiny.en; the greedy tokens are what is held to (must match).
+    "int8": {"encoder": 3.0, "decoder_logits": 5.0},
 }
 
 
