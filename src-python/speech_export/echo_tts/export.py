@@ -114,13 +114,15 @@ def _random_models(dtype) -> Models:
 
 # ---------------------------------------------------------------- probe inputs (trace + parity)
 
-def probe_inputs(m: Models, seed: int = 0, small: bool = False) -> dict[str, tuple]:
+def probe_inputs(m: Models, seed: int = 0, small: bool = False, variant: bool = False) -> dict[str, tuple]:
     """Small inputs that exercise padding, CFG masks, no-speaker lanes and force-speaker scales.
     Sizes differ per axis so the tracer cannot confuse them. `small` keeps tracing the full-size
-    model cheap (fp16 matmuls are slow on CPUs without AVX512-FP16)."""
-    g = torch.Generator().manual_seed(seed)
+    model cheap (fp16 matmuls are slow on CPUs without AVX512-FP16). `variant` gives other lengths
+    than the traced ones: parity runs both, so a length baked into a graph fails the export."""
+    g = torch.Generator().manual_seed(seed + (1000 if variant else 0))
     n_layers = len(m.dit.blocks)
-    lt, ts, s = (12, 24, 5) if small else (24, 32, 20)
+    lt, ts, s, enc_frames, dec_frames = {(False, False): (24, 32, 20, 12, 10), (False, True): (31, 44, 27, 20, 17),
+                                         (True, False): (12, 24, 5, 12, 10), (True, True): (9, 16, 7, 8, 6)}[small, variant]
     ids = torch.randint(1, 256, (2, lt), generator=g)
     ids[:, 0] = 0
     tmask = torch.ones(2, lt, dtype=torch.bool)
@@ -137,8 +139,8 @@ def probe_inputs(m: Models, seed: int = 0, small: bool = False) -> dict[str, tup
     dit_smask = torch.stack([spm[0], spm[0], torch.zeros(lsp, dtype=torch.bool)])
     kv_scale = torch.ones(n_layers)
     kv_scale[: max(1, n_layers // 2)] = 1.5
-    audio = 0.3 * torch.randn(1, 1, 2048 * 12, generator=g)
-    latent = torch.randn(1, 10, 80, generator=g)
+    audio = 0.3 * torch.randn(1, 1, 2048 * enc_frames, generator=g)
+    latent = torch.randn(1, dec_frames, 80, generator=g)
     return {
         "dac_encode": (audio,),
         "text_cond": (ids, tmask),
@@ -222,7 +224,8 @@ def export(checkpoint: str | None, codec: str | None, out: str | Path, precision
     report = None
     if parity:
         t1 = time.time()
-        report = par.run(m, out, probes, precision, graphs, log=log)
+        report = par.run(m, out, {"traced": probes, "other_lengths": probe_inputs(m, small=random_weights, variant=True)},
+                         precision, graphs, log=log)
         timings["parity_s"] = round(time.time() - t1, 2)
     timings["total_s"] = round(time.time() - t0, 2)
     manifest = write_manifest(out, manifest_fields(m, out, precision, written, report, timings))

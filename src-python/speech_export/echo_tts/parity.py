@@ -94,43 +94,54 @@ def _feeds(name, probe, session) -> dict:
     return feeds
 
 
-def run(m, out: Path, probes: dict, precision: str, graphs, log=print) -> dict:
+def run(m, out: Path, probe_sets: dict[str, dict], precision: str, graphs, log=print) -> dict:
+    """Every graph on every probe set (the traced sizes and other lengths) vs upstream."""
     import onnxruntime as ort
     from .export import GRAPHS, graph_modules
     rel, min_cos = TOLERANCES[precision]
-    refs = references(m, probes)
     mods = None
     report = {"reference": "upstream echo_tts functions in PyTorch fp32, same weights",
               "tolerance": {"max_abs_rel": rel, "min_cosine": min_cos, "integers": "exact"},
               "graphs": {}, "failures": []}
     opts = ort.SessionOptions()
     opts.log_severity_level = 3
-    for name in graphs:
-        entry = {"runtime": "onnxruntime-cpu", "outputs": {}}
-        try:
-            sess = ort.InferenceSession(str(out / f"{name}.onnx"), opts, providers=["CPUExecutionProvider"])
-            actual = sess.run(None, _feeds(name, probes[name], sess))
-        except Exception as e:  # noqa: BLE001 - e.g. no fp16/bf16 kernel on the CPU EP
-            if precision == "fp32":
-                raise
-            msg = str(e).splitlines()[0][:300]
-            entry["runtime"] = "torch-wrapper (ONNX Runtime CPU cannot run this graph: " + msg + ")"
-            log(f"  {name}: ONNX Runtime CPU cannot run the {precision} graph ({msg}); "
-                "comparing the exported torch wrapper with upstream instead")
-            mods = mods or graph_modules(m)
-            with torch.no_grad():
-                res = mods[name](*probes[name])
-            res = res if isinstance(res, tuple) else (res,)
-            actual = [r.float().numpy() if r.is_floating_point() else r.numpy() for r in res]
-        for oname, a, e in zip(GRAPHS[name][1], actual, refs[name]):
-            row = gate(metrics(a, e), rel, min_cos)
-            entry["outputs"][oname] = row
-            if not row["ok"]:
-                report["failures"].append(f"{name}.{oname} {row}")
-        report["graphs"][name] = entry
-        log(f"  parity {name} [{entry['runtime'][:40]}]: " + ", ".join(
-            f"{k} " + (f"max|Δ|={r['max_abs_diff']:.2e} (tol {rel * r['scale']:.1e}) cos={r['cosine']:.7f}"
-                       if "max_abs_diff" in r else f"mismatches={r.get('mismatches')}")
-            + ("" if r["ok"] else " FAIL") for k, r in entry["outputs"].items()))
+    sessions = {}
+    for set_name, probes in probe_sets.items():
+        refs = references(m, probes)
+        for name in graphs:
+            entry = {"runtime": "onnxruntime-cpu", "outputs": {}}
+            try:
+                if name not in sessions:
+                    sessions[name] = ort.InferenceSession(str(out / f"{name}.onnx"), opts,
+                                                          providers=["CPUExecutionProvider"])
+                sess = sessions[name]
+                actual = sess.run(None, _feeds(name, probes[name], sess))
+            except Exception as e:  # noqa: BLE001 - e.g. no fp16/bf16 kernel on the CPU EP
+                msg = str(e).splitlines()[0][:300]
+                if precision == "fp32":  # fp32 graphs must run: an error is a failure, with its message
+                    report["failures"].append(f"{name} [{set_name}] ONNX Runtime error: {msg}")
+                    report["graphs"].setdefault(name, {})[set_name] = {"runtime": "onnxruntime-cpu", "error": msg}
+                    log(f"  parity {name} {set_name}: ONNX Runtime error: {msg} FAIL")
+                    continue
+                entry["runtime"] = "torch-wrapper (ONNX Runtime CPU cannot run this graph: " + msg + ")"
+                log(f"  {name}: ONNX Runtime CPU cannot run the {precision} graph ({msg}); "
+                    "comparing the exported torch wrapper with upstream instead")
+                mods = mods or graph_modules(m)
+                with torch.no_grad():
+                    res = mods[name](*probes[name])
+                res = res if isinstance(res, tuple) else (res,)
+                actual = [r.float().numpy() if r.is_floating_point() else r.numpy() for r in res]
+            entry["input_shapes"] = [list(v.shape) for v in probes[name]]
+            for oname, a, e in zip(GRAPHS[name][1], actual, refs[name]):
+                row = gate(metrics(a, e), rel, min_cos)
+                entry["outputs"][oname] = row
+                if not row["ok"]:
+                    report["failures"].append(f"{name}.{oname} [{set_name}] {row}")
+            report["graphs"].setdefault(name, {})[set_name] = entry
+            log(f"  parity {name} {set_name} [{entry['runtime'][:40]}]: " + ", ".join(
+                f"{k} " + (f"max|Δ|={r['max_abs_diff']:.2e} (tol {rel * r['scale']:.1e}) cos={r['cosine']:.7f}"
+                           if "max_abs_diff" in r else f"mismatches={r['mismatches']}" if "mismatches" in r
+                           else f"shape {r['shape']} != expected {r['expected_shape']}")
+                + ("" if r["ok"] else " FAIL") for k, r in entry["outputs"].items()))
     report["passed"] = not report["failures"]
     return report

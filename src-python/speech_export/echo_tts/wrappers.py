@@ -11,7 +11,8 @@ they replace, and why:
 * `spk_kv_scale`: per-layer multiplier of the speaker K and V, instead of upstream's in-place mutation.
 * Codec: weight norm is folded beforehand (checkpoint.fold_weight_norm); the VQ is written out
   (argmax of cosine, straight-through residual as upstream) to skip the dead post_module/upsample compute
-  of `DAC.encode`; Snake and LayerScale are made plain out-of-place functions; PCA is folded in.
+  of `DAC.encode`; Snake and LayerScale are made plain out-of-place functions; the causal conv's
+  Python-int right pad (always 0 for valid lengths) is dropped so lengths stay dynamic; PCA is folded in.
 """
 
 from __future__ import annotations
@@ -197,11 +198,21 @@ def _plain_layer_scale(self, x):
     return x * self.gamma  # upstream LayerScale(inplace=True) uses mul_
 
 
+def _causal_conv(self, x):
+    # upstream CausalConvNet adds a right pad of `ideal_length - length` with ideal_length computed by
+    # math.ceil on Python ints: traced, that becomes (trace-time constant − dynamic length), which crops
+    # every other length to the traced one. For lengths divisible by the stride (the graph contract:
+    # L % 2048 == 0 for encode, any T for decode) that pad is exactly 0, so only the left pad remains.
+    return self.conv(F.pad(x, (self.padding, 0))).contiguous()
+
+
 def make_exportable(dac) -> None:
     """Instance-level forward swaps (the package is not edited)."""
     _, ae, _ = upstream.modules()
     for m in dac.modules():
-        if isinstance(m, ae.Snake1d):
+        if isinstance(m, ae.CausalConvNet):
+            m.forward = types.MethodType(_causal_conv, m)
+        elif isinstance(m, ae.Snake1d):
             m.forward = types.MethodType(_plain_snake, m)
         elif isinstance(m, ae.LayerScale):
             m.forward = types.MethodType(_plain_layer_scale, m)
