@@ -97,7 +97,7 @@ def config_from_ct2(ct2: Ct2Model, ct2_config: dict, tokenizer_json: Path):
     suppress = dict(suppress_tokens=ct2_config.get("suppress_ids", []),
                     begin_suppress_tokens=ct2_config.get("suppress_ids_begin", [220, tok["eot"]]))
     common = dict(decoder_start_token_id=tok["sot"], eos_token_id=tok["eot"], pad_token_id=tok["eot"],
-                  bos_token_id=tok["eot"], max_length=ct2.get("decoder/position_encodings/encodings").shape[0])
+                  bos_token_id=tok["eot"])
     config = WhisperConfig(
         vocab_size=n_vocab,
         num_mel_bins=ct2.get("encoder/conv1/weight").shape[1],
@@ -112,7 +112,7 @@ def config_from_ct2(ct2: Ct2Model, ct2_config: dict, tokenizer_json: Path):
         architectures=["WhisperForConditionalGeneration"], **common)
     heads = ct2_config.get("alignment_heads") or []
     gen = GenerationConfig(
-        **common, **suppress, is_multilingual=multilingual, no_timestamps_token_id=tok["no_timestamps"],
+        **common, **suppress, max_length=config.max_target_positions, is_multilingual=multilingual, no_timestamps_token_id=tok["no_timestamps"],
         return_timestamps=False, max_initial_timestamp_index=50,
         alignment_heads=[list(h) for h in heads],
         **({"lang_to_id": {f"<|{k}|>": i for k, i in langs.items()},
