@@ -147,3 +147,17 @@ def test_variant_graphs(variant, exported_variants, exported_tiny_en, jfk_wav, t
     w = OrtWhisper(folder)  # ONNX Runtime CPU runs both (fp16 through its inserted casts)
     text = w.text(w.greedy(w.log_mel(decode_audio(jfk_wav))))
     assert normalize(text) == normalize(transcripts["en_jfk.wav"]), text
+
+
+def test_big_graphs_use_one_external_data_file(exported_tiny_en, tmp_path, monkeypatch):
+    """Graphs over protobuf's 2 GiB (large-v3) keep their weights in <graph>.onnx.data; simulated with a low limit."""
+    import onnxruntime as ort
+    from speech_export import onnx_files
+
+    monkeypatch.setattr(onnx_files, "_PROTOBUF_LIMIT", 1 << 20)
+    written = onnx_files.resave(exported_tiny_en / "encoder.onnx", tmp_path / "encoder.onnx")
+    assert [p.name for p in written] == ["encoder.onnx", "encoder.onnx.data"]
+    assert (tmp_path / "encoder.onnx").stat().st_size < 1 << 20
+    assert sorted(onnx_files.hash_files(tmp_path)) == ["encoder.onnx", "encoder.onnx.data"]
+    sess = ort.InferenceSession(str(tmp_path / "encoder.onnx"), providers=["CPUExecutionProvider"])
+    assert [o.name for o in sess.get_outputs()] == ["cross_k", "cross_v"]
