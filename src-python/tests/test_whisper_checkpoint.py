@@ -123,3 +123,20 @@ def test_hf_id_is_recognised_without_downloading(monkeypatch):
     with pytest.raises(UserError, match="cannot download openai/whisper-tiny"):
         resolve("openai/whisper-tiny")
     assert seen == ["openai/whisper-tiny"]
+
+
+def test_generation_config_matches_official_hf_files(tiny_en_model, base_ct2, shared_dir):
+    """What the conversion derives from the CT2 config + tokenizer equals openai's HF generation_config."""
+    from speech_export.whisper.ct2_convert import config_from_ct2
+
+    official = json.loads((shared_dir / "whisper/tiny.en/hf_config_tokenizer/generation_config.json").read_text())
+    gen = tiny_en_model.generation_config
+    for key in ("suppress_tokens", "begin_suppress_tokens", "no_timestamps_token_id", "eos_token_id",
+                "decoder_start_token_id", "max_length"):
+        assert getattr(gen, key) == official[key], key
+
+    official = json.loads((shared_dir / "whisper/tiny/hf_config_tokenizer/generation_config.json").read_text())
+    ct2_cfg = json.loads((base_ct2 / "config.json").read_text())
+    _, gen = config_from_ct2(read_model_bin(base_ct2 / "model.bin"), ct2_cfg, base_ct2 / "tokenizer.json")
+    assert gen.lang_to_id == official["lang_to_id"] and gen.task_to_id == official["task_to_id"]
+    assert gen.suppress_tokens == official["suppress_tokens"] and gen.is_multilingual
