@@ -83,9 +83,11 @@ public class GracefulShutdown {
 
     /** Waits, up to {@code quarkus.shutdown.timeout} in all, for the accepted inference jobs to finish. */
     public boolean drainQueues() {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
         boolean drained = true;
         for (InferenceQueue queue : queues) {
+            LOG.infof("shutting down: draining an inference queue (%d running, %d waiting)", queue.running(), queue.depth());
             try {
                 drained &= queue.drain(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
             } catch (InterruptedException e) {
@@ -93,7 +95,9 @@ public class GracefulShutdown {
                 return false;
             }
         }
-        if (!drained) {
+        if (drained) {
+            LOG.infof("shutting down: inference queues drained in %d ms", (System.nanoTime() - start) / 1_000_000);
+        } else {
             LOG.warnf("shutting down: inference jobs still running after %d s; they are cut off", timeout.toSeconds());
         }
         return drained;
