@@ -24,6 +24,19 @@ public final class Text {
         return s.strip();
     }
 
+    private static final List<String> NUMBER_WORDS = List.of("zero", "one", "two", "three", "four", "five", "six", "seven",
+            "eight", "nine", "ten", "eleven", "twelve");
+
+    /** {@link #words} with "one".."twelve" written as digits and "×", "=" as words: for matching, not for WER. */
+    public static List<String> spokenWords(String text) {
+        List<String> out = new ArrayList<>();
+        for (String w : words(text.replace("×", " times ").replace("=", " equals ").replaceAll("(?<=\\d),(?=\\d{3})", ""))) {
+            int n = NUMBER_WORDS.indexOf(w);
+            out.add(n >= 0 ? Integer.toString(n) : w);
+        }
+        return out;
+    }
+
     public static List<String> words(String text) {
         String n = normalize(text);
         return n.isEmpty() ? List.of() : new ArrayList<>(Arrays.asList(n.split(" ")));

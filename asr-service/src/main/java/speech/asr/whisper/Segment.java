@@ -12,6 +12,10 @@ import java.util.List;
 public record Segment(int id, int seek, double start, double end, String text, List<Integer> tokens,
                       double temperature, double avgLogprob, double compressionRatio, double noSpeechProb) {
 
+    public Segment withTimes(double newStart, double newEnd) {
+        return new Segment(id, seek, newStart, newEnd, text, tokens, temperature, avgLogprob, compressionRatio, noSpeechProb);
+    }
+
     public Segment withId(int newId) {
         return new Segment(newId, seek, start, end, text, tokens, temperature, avgLogprob, compressionRatio, noSpeechProb);
     }

@@ -17,6 +17,10 @@ import java.util.function.Consumer;
  */
 public final class Transcriber {
 
+    /** Boundaries are only moved within this distance of where the model put them. */
+    private static final double BOUNDARY_RADIUS_SECONDS = 1.0;
+    private static final double BOUNDARY_GAP_SECONDS = 0.05;
+
     private final WhisperModel model;
     private final ExecutorService pool;
     private final Encoder encoder;
@@ -113,6 +117,23 @@ public final class Transcriber {
                 context.clear(); // openai: a high temperature's text is not worth conditioning on
             }
             seek += split.advanceFrames();
+        }
+        return alignToPauses(samples, out);
+    }
+
+    /** Touching segments get their shared boundary moved into the nearby pause (see SilenceSplitter#alignBoundary). */
+    private List<Segment> alignToPauses(float[] samples, List<Segment> segments) {
+        List<Segment> out = new ArrayList<>(segments);
+        for (int i = 1; i < out.size(); i++) {
+            Segment prev = out.get(i - 1);
+            Segment cur = out.get(i);
+            if (cur.start() - prev.end() > BOUNDARY_GAP_SECONDS) {
+                continue;
+            }
+            double[] pause = splitter.alignBoundary(samples, cur.start(), BOUNDARY_RADIUS_SECONDS,
+                    prev.start() + BOUNDARY_GAP_SECONDS, cur.end() - BOUNDARY_GAP_SECONDS);
+            out.set(i - 1, prev.withTimes(prev.start(), pause[0]));
+            out.set(i, cur.withTimes(pause[1], cur.end()));
         }
         return out;
     }
