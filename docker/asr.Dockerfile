@@ -50,7 +50,8 @@ ENV QUARKUS_HTTP_HOST=0.0.0.0 \
     ASR_MODELS_DIR=/models/asr \
     ASR_DEFAULT_MODEL=whisper-tiny.en \
     SPEECH_ORT_PROVIDER=cuda \
-    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75"
+    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75" \
+    XDG_CACHE_HOME=/tmp/cache
 VOLUME ["/models"]
 EXPOSE 8080
 USER 10001:10001
