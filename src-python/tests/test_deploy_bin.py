@@ -213,11 +213,13 @@ def test_transcribe_usage_errors(server, tmp_path):
 
 
 def test_speak_resolves_a_voice_name_and_writes_the_audio(server, tmp_path):
-    r = run("speak", "--voice", "alice", "--seed", "7", "--out", tmp_path / "a.wav", "Hello", "there", url=server.url)
+    r = run("speak", "--voice", "alice", "--seed", "7", "--set", "num_steps=4", "--set", "sampler=euler",
+            "--out", tmp_path / "a.wav", "Hello", "there", url=server.url)
     assert r.returncode == 0, r.stderr
     audio = (tmp_path / "a.wav").read_bytes()
     assert audio.startswith(b"RIFF")
-    assert json.loads(audio[4:]) == {"text": "Hello there", "format": "wav", "voice_id": "v1", "seed": 7}
+    assert json.loads(audio[4:]) == {"text": "Hello there", "format": "wav", "voice_id": "v1", "seed": 7,
+                                     "num_steps": 4, "sampler": "euler"}
     assert "1.5 s of audio" in r.stderr
 
 
@@ -243,6 +245,7 @@ def test_speak_usage_errors(server, tmp_path):
     assert run("speak", "--out", tmp_path / "x.wav", url=server.url, stdin="  ").returncode == 1
     assert run("speak", "--format", "midi", "hi", url=server.url).returncode == 1
     assert run("speak", "--seed", "x", "hi", url=server.url).returncode == 1
+    assert run("speak", "--set", "nokey", "hi", url=server.url).returncode == 1
     assert run("speak", "--file", tmp_path / "nope.txt", url=server.url).returncode == 1
 
 
