@@ -168,7 +168,7 @@ def export(checkpoint: str, out: str | Path, precision: str = "fp32", quantize: 
     cfg = model.config
     out.mkdir(parents=True, exist_ok=True)
     (out / MANIFEST).unlink(missing_ok=True)  # no manifest = not a usable export until the end
-    for stale in out.glob("*.onnx*"):
+    for stale in [*out.glob("encoder.onnx*"), *out.glob("decoder.onnx*")]:
         stale.unlink()
 
     graph_model = _fp16_model(model) if precision == "fp16" else model
