@@ -1,0 +1,215 @@
+package speech.asr.api;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.closeTo;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import java.io.File;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import speech.asr.TestData;
+import speech.asr.Text;
+
+/** The HTTP exchange of every endpoint and every error, against tiny.en and base from the test models dir. */
+@QuarkusTest
+class TranscriptionResourceTest {
+
+    static final File JFK = TestData.speech("short/en_jfk.wav").toFile();
+    static final String JFK_TEXT = "and so my fellow americans ask not what your country can do for you ask what you can do for your country";
+
+    @BeforeEach
+    void waitUntilReady() throws InterruptedException {
+        // The default model loads in the background at startup; readiness turns UP when it is in.
+        for (int i = 0; i < 600 && given().get("/q/health/ready").statusCode() != 200; i++) {
+            Thread.sleep(100);
+        }
+    }
+
+    @Test
+    void jsonIsTheDefault() {
+        String text = given().multiPart("file", JFK).multiPart("model", "tiny.en")
+                .when().post("/v1/audio/transcriptions")
+                .then().statusCode(200).contentType(startsWith("application/json"))
+                .extract().path("text");
+        assertEquals(JFK_TEXT, Text.normalize(text));
+    }
+
+    @Test
+    void whisper1AndNoModelMeanTheDefault() {
+        given().multiPart("file", JFK).multiPart("model", "whisper-1").multiPart("response_format", "text")
+                .when().post("/v1/audio/transcriptions")
+                .then().statusCode(200).contentType(startsWith("text/plain")).body(containsString("fellow Americans"));
+        given().multiPart("file", JFK).multiPart("response_format", "text")
+                .when().post("/v1/audio/transcriptions")
+                .then().statusCode(200).body(containsString("your country"));
+    }
+
+    @Test
+    void verboseJsonHasSegmentsAndTimings() {
+        given().multiPart("file", JFK).multiPart("response_format", "verbose_json").multiPart("timestamp_granularities[]", "segment")
+                .when().post("/v1/audio/transcriptions")
+                .then().statusCode(200).contentType(startsWith("application/json"))
+                .body("task", equalTo("transcribe"))
+                .body("language", equalTo("en"))
+                .body("duration", closeTo(11.0, 0.01))
+                .body("text", containsString("fellow Americans"))
+                .body("x_processing_seconds", greaterThan(0f))
+                .body("segments.size()", greaterThan(0))
+                .body("segments[0].id", equalTo(0))
+                .body("segments[0].start", closeTo(0.0, 0.5))
+                .body("segments.end", everyItem(not(greaterThan(11.0f))))
+                .body("segments[0].tokens.size()", greaterThan(3))
+                .body("segments[0].temperature", equalTo(0.0f))
+                .body("segments[0]", org.hamcrest.Matchers.hasKey("avg_logprob"))
+                .body("segments[0]", org.hamcrest.Matchers.hasKey("compression_ratio"))
+                .body("segments[0]", org.hamcrest.Matchers.hasKey("no_speech_prob"))
+                .body("segments[0]", org.hamcrest.Matchers.hasKey("seek"));
+    }
+
+    @Test
+    void srtAndVttAreSubtitles() {
+        given().multiPart("file", JFK).multiPart("response_format", "srt")
+                .when().post("/v1/audio/transcriptions")
+                .then().statusCode(200).contentType(startsWith("application/x-subrip"))
+                .body(matchesPattern("(?s)1\\n00:00:0\\d,\\d{3} --> 00:00:\\d\\d,\\d{3}\\n.*fellow Americans.*"));
+        given().multiPart("file", JFK).multiPart("response_format", "vtt")
+                .when().post("/v1/audio/transcriptions")
+                .then().statusCode(200).contentType(startsWith("text/vtt"))
+                .body(matchesPattern("(?s)WEBVTT\\n\\n00:00:0\\d\\.\\d{3} --> 00:00:\\d\\d\\.\\d{3}\\n.*your country.*"));
+    }
+
+    @Test
+    void translationWithAMultilingualModelAndLanguageHint() {
+        given().multiPart("file", TestData.speech("short/fr_dictee_numero_un.aiff").toFile()).multiPart("model", "base")
+                .multiPart("language", "fr").multiPart("response_format", "verbose_json")
+                .when().post("/v1/audio/translations")
+                .then().statusCode(200).body("task", equalTo("translate")).body("language", equalTo("fr"))
+                .body("text", not(equalTo("")));
+    }
+
+    @Test
+    void translationOnAnEnglishOnlyModelIs400() {
+        given().multiPart("file", JFK).multiPart("model", "tiny.en")
+                .when().post("/v1/audio/translations")
+                .then().statusCode(400).body("error.message", containsString("English-only")).body("error.param", equalTo("model"));
+    }
+
+    @Test
+    void unknownModelIs404ListingTheModels() {
+        given().multiPart("file", JFK).multiPart("model", "large-v9")
+                .when().post("/v1/audio/transcriptions")
+                .then().statusCode(404).body("error.code", equalTo("model_not_found"))
+                .body("error.message", containsString("tiny.en"))
+                .body("error.details.available", hasItems("tiny.en", "base"));
+    }
+
+    @Test
+    void badParametersAre400() {
+        given().multiPart("file", JFK).multiPart("response_format", "docx")
+                .when().post("/v1/audio/transcriptions")
+                .then().statusCode(400).body("error.param", equalTo("response_format")).body("error.message", containsString("verbose_json"));
+        given().multiPart("file", JFK).multiPart("model", "base").multiPart("language", "klingon")
+                .when().post("/v1/audio/transcriptions")
+                .then().statusCode(400).body("error.param", equalTo("language")).body("error.details.supported", hasItem("fr"));
+        given().multiPart("file", JFK).multiPart("model", "tiny.en").multiPart("language", "de")
+                .when().post("/v1/audio/transcriptions")
+                .then().statusCode(400).body("error.param", equalTo("language"));
+        given().multiPart("file", JFK).multiPart("response_format", "verbose_json").multiPart("timestamp_granularities[]", "word")
+                .when().post("/v1/audio/transcriptions")
+                .then().statusCode(400).body("error.message", containsString("not supported yet"));
+        given().multiPart("file", JFK).multiPart("temperature", "7")
+                .when().post("/v1/audio/transcriptions")
+                .then().statusCode(400).body("error.param", equalTo("temperature"));
+        given().multiPart("model", "tiny.en")
+                .when().post("/v1/audio/transcriptions")
+                .then().statusCode(400).body("error.param", equalTo("file"));
+    }
+
+    @Test
+    void emptyTruncatedAndCorruptAudioAre400WithTheReason() throws IOException {
+        Path empty = Files.createTempFile("empty", ".wav");
+        given().multiPart("file", empty.toFile())
+                .when().post("/v1/audio/transcriptions")
+                .then().statusCode(400).body("error.code", equalTo("invalid_audio")).body("error.message", containsString("empty"));
+
+        Path truncated = Files.createTempFile("truncated", ".wav");
+        Files.write(truncated, Arrays.copyOf(Files.readAllBytes(JFK.toPath()), 30)); // half a WAV header
+        given().multiPart("file", truncated.toFile())
+                .when().post("/v1/audio/transcriptions")
+                .then().statusCode(400).body("error.code", equalTo("invalid_audio")).body("error.message", not(containsString("/tmp")));
+
+        Path corrupt = Files.createTempFile("corrupt", ".mp3");
+        byte[] noise = new byte[50_000];
+        new java.util.Random(7).nextBytes(noise);
+        Files.write(corrupt, noise);
+        Response r = given().multiPart("file", corrupt.toFile()).when().post("/v1/audio/transcriptions");
+        r.then().statusCode(400).body("error.code", equalTo("invalid_audio")).body("error.message", notNullValue())
+                .body(not(containsString("Exception")));
+    }
+
+    @Test
+    void uploadOverTheLimitIs413Json() throws IOException {
+        Path big = Files.createTempFile("big", ".wav");
+        try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
+            f.setLength(25L * 1024 * 1024 + 1024); // just over the default 25 MiB
+        }
+        given().multiPart("file", big.toFile())
+                .when().post("/v1/audio/transcriptions")
+                .then().statusCode(413).contentType(startsWith("application/json"))
+                .body("error.code", equalTo("payload_too_large")).body("error.message", containsString("26214400"));
+        Files.delete(big);
+    }
+
+    @Test
+    void modelsAreListedTheOpenAiWay() {
+        given().get("/v1/models").then().statusCode(200)
+                .body("object", equalTo("list"))
+                .body("data.id", hasItems("tiny.en", "base"))
+                .body("data[0].object", equalTo("model"))
+                .body("data[0].owned_by", notNullValue());
+        given().get("/v1/models/base").then().statusCode(200).body("id", equalTo("base"));
+        given().get("/v1/models/nope").then().statusCode(404).body("error.details.available", hasItem("tiny.en"));
+    }
+
+    @Test
+    void healthInfoOpenApiAndMetrics() {
+        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+                .body("checks.find { it.name == 'default-model' }.data.reason", containsString("tiny.en"));
+        given().get("/v1/info").then().statusCode(200)
+                .body("version", notNullValue())
+                .body("git_commit", notNullValue())
+                .body("build_time", notNullValue())
+                .body("default_model", equalTo("tiny.en"))
+                .body("models.id", hasItems("tiny.en", "base"))
+                .body("models.find { it.id == 'tiny.en' }.manifest_sha256", matchesPattern("[0-9a-f]{64}"))
+                .body("models.find { it.id == 'tiny.en' }.loaded", equalTo(true))
+                .body("execution_provider", equalTo("CPUExecutionProvider"))
+                .body("provider_fallback_reason", containsString("CUDA"));
+        given().get("/q/openapi").then().statusCode(200).body(containsString("/v1/audio/transcriptions"));
+        given().get("/q/swagger-ui/").then().statusCode(200);
+        given().multiPart("file", JFK).when().post("/v1/audio/transcriptions").then().statusCode(200);
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("asr_request_seconds_count"))
+                .body(containsString("asr_audio_seconds_total"))
+                .body(containsString("asr_real_time_factor_count"))
+                .body(containsString("speech_queue_depth{queue=\"asr\""));
+    }
+}
