@@ -36,6 +36,8 @@ class TranscriptionResourceTest {
 
     @BeforeEach
     void waitUntilReady() throws InterruptedException {
+        io.restassured.RestAssured.config = io.restassured.RestAssured.config().jsonConfig(io.restassured.config.JsonConfig.jsonConfig()
+                .numberReturnType(io.restassured.path.json.config.JsonPathConfig.NumberReturnType.DOUBLE));
         // The default model loads in the background at startup; readiness turns UP when it is in.
         for (int i = 0; i < 600 && given().get("/q/health/ready").statusCode() != 200; i++) {
             Thread.sleep(100);
@@ -70,13 +72,13 @@ class TranscriptionResourceTest {
                 .body("language", equalTo("en"))
                 .body("duration", closeTo(11.0, 0.01))
                 .body("text", containsString("fellow Americans"))
-                .body("x_processing_seconds", greaterThan(0f))
+                .body("x_processing_seconds", greaterThan(0.0))
                 .body("segments.size()", greaterThan(0))
                 .body("segments[0].id", equalTo(0))
                 .body("segments[0].start", closeTo(0.0, 0.5))
-                .body("segments.end", everyItem(not(greaterThan(11.0f))))
+                .body("segments.end", everyItem(not(greaterThan(11.0))))
                 .body("segments[0].tokens.size()", greaterThan(3))
-                .body("segments[0].temperature", equalTo(0.0f))
+                .body("segments[0].temperature", equalTo(0.0))
                 .body("segments[0]", org.hamcrest.Matchers.hasKey("avg_logprob"))
                 .body("segments[0]", org.hamcrest.Matchers.hasKey("compression_ratio"))
                 .body("segments[0]", org.hamcrest.Matchers.hasKey("no_speech_prob"))
