@@ -32,12 +32,18 @@ def save_model(model: onnx.ModelProto, path: str | os.PathLike) -> list[Path]:
     data = path.with_name(path.name + ".data")
     for stale in (path, data):
         stale.unlink(missing_ok=True)
-    if model.ByteSize() < _PROTOBUF_LIMIT:
+    if _weight_bytes(model) < _PROTOBUF_LIMIT - (64 << 20):  # margin for the rest of the proto
         onnx.save(model, str(path))
         return [path]
     onnx.save(model, str(path), save_as_external_data=True, all_tensors_to_one_file=True,
               location=data.name, size_threshold=1024)
     return [path, data]
+
+
+def _weight_bytes(model: onnx.ModelProto) -> int:
+    """Size of the initializers, summed tensor by tensor: ByteSize() of a > 2 GiB proto raises
+    instead of answering, which is the very case this must detect."""
+    return sum(len(t.raw_data) if t.HasField("raw_data") else t.ByteSize() for t in model.graph.initializer)
 
 
 def resave(src: str | os.PathLike, dst: str | os.PathLike, shapes: dict[str, list] | None = None) -> list[Path]:

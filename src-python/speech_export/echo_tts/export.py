@@ -160,25 +160,11 @@ def graph_modules(m: Models) -> dict[str, torch.nn.Module]:
     }
 
 
-PROTOBUF_LIMIT = 2**31 - 1
-
-
 def save_graph(src: Path, dst: Path) -> list[Path]:
-    """Moves torch's export (which scatters big initializers into many files) to `dst`: one self-contained
-    .onnx when it fits in a protobuf (2 GiB), else `<name>.onnx` + all weights in `<name>.onnx.data`.
-    The size is summed from the files: serialising a > 2 GiB proto just to measure it fails."""
+    """Moves torch's export (which scatters big initializers into many files) to `dst`, one
+    self-contained .onnx or, above 2 GiB, `<name>.onnx` + `<name>.onnx.data`."""
     import onnx
-    data = dst.with_name(dst.name + ".data")
-    for stale in (dst, data):
-        stale.unlink(missing_ok=True)
-    size = sum(p.stat().st_size for p in src.parent.iterdir() if p.is_file())
-    model = onnx.load(str(src), load_external_data=True)
-    if size < PROTOBUF_LIMIT - (64 << 20):  # margin for the proto overhead of inlined tensors
-        onnx.save(model, str(dst))
-        return [dst]
-    onnx.save(model, str(dst), save_as_external_data=True, all_tensors_to_one_file=True,
-              location=data.name, size_threshold=1024)
-    return [dst, data]
+    return onnx_files.save_model(onnx.load(str(src), load_external_data=True), dst)
 
 
 def export_graph(module, args, name: str, out: Path, log=print) -> list[Path]:
