@@ -16,11 +16,11 @@ COPY tts-service/pom.xml tts-service/
 COPY docker/pom.xml docker/
 COPY speech-runtime/src/ speech-runtime/src/
 COPY tts-service/src/ tts-service/src/
-# No .git in the build context: /v1/info gets the commit from this argument.
+# No .git in the build context: /v1/info gets the commit from this argument (the build time is the image's).
 ARG GIT_COMMIT=unknown
 RUN --mount=type=cache,target=/root/.m2 \
     ./mvnw -B -q -pl tts-service -am package -DskipTests \
-      -Dgit.commit.id.full="${GIT_COMMIT}" -Dgit.dirty=false -Dgit.build.time="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+      -Dgit.commit.id.full="${GIT_COMMIT}" -Dgit.dirty=false
 # ONNX Runtime's native libraries unpacked once here instead of into /tmp at
 # every start; the JVM is pointed at them with -Donnxruntime.native.path.
 WORKDIR /onnxruntime
