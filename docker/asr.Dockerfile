@@ -24,10 +24,14 @@ RUN --mount=type=cache,target=/root/.m2 \
     ./mvnw -B -q -Pgpu -pl asr-service -am package -DskipTests \
       -Dgit.commit.id.full="${GIT_COMMIT}" -Dgit.dirty=false
 # ONNX Runtime's native libraries (incl. the CUDA provider), unpacked once here instead of into /tmp at
-# every start; the JVM is pointed at them with -Donnxruntime.native.path.
+# every start (the JVM is pointed at them with -Donnxruntime.native.path), then removed from the jar
+# so the image does not carry them twice (the jar also holds the Windows builds).
 WORKDIR /onnxruntime
-RUN jar xf /src/asr-service/target/quarkus-app/lib/main/com.microsoft.onnxruntime.onnxruntime_gpu-*.jar ai/onnxruntime/native \
+RUN jar xf /src/asr-service/target/quarkus-app/lib/main/com.microsoft.onnxruntime.onnxruntime_gpu-*.jar ai/onnxruntime/native/linux-x64 \
     && mv ai/onnxruntime/native/linux-x64/* . && rm -rf ai && ls -l
+WORKDIR /tmp/ort-classes
+RUN ort="$(ls /src/asr-service/target/quarkus-app/lib/main/com.microsoft.onnxruntime.onnxruntime_gpu-*.jar)" \
+    && jar xf "$ort" && rm -rf ai/onnxruntime/native && rm "$ort" && jar cfm "$ort" META-INF/MANIFEST.MF .
 
 FROM ${JRE_IMAGE} AS jre
 
