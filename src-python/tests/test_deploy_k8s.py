@@ -152,8 +152,18 @@ def test_export_job_fills_the_models_claim():
     assert not any(m.get("readOnly") for m in pod["containers"][0]["volumeMounts"])
 
 
-@pytest.mark.parametrize("name", PORTS)
-def test_keda_scaled_objects(name):
+def test_tts_runs_one_replica_replaced_with_recreate():
+    """Its H2 voice database is held by one process: no surge pod, no scale-out, a RWO volume."""
+    tts = by_kind("Deployment")["speech-tts"]["spec"]
+    assert tts["replicas"] == 1 and tts["strategy"] == {"type": "Recreate"}
+    assert "speech-tts" not in by_kind("ScaledObject")
+    assert by_kind("PersistentVolumeClaim")["speech-data"]["spec"]["accessModes"] == ["ReadWriteOnce"]
+    asr = by_kind("Deployment")["speech-asr"]["spec"]["strategy"]
+    assert asr["rollingUpdate"] == {"maxUnavailable": 0, "maxSurge": 1}
+
+
+def test_keda_scales_asr_on_queue_depth():
+    name = "speech-asr"
     so = by_kind("ScaledObject")[name]
     jsonschema.validate(so, SCALED_OBJECT)
     target = so["spec"]["scaleTargetRef"]
@@ -161,7 +171,7 @@ def test_keda_scaled_objects(name):
     (trigger,) = so["spec"]["triggers"]
     assert trigger["type"] == "prometheus"
     assert set(trigger["metadata"]) >= {"serverAddress", "query", "threshold"}
-    assert "speech_queue_depth{queue=" in trigger["metadata"]["query"]
+    assert trigger["metadata"]["query"] == 'sum(speech_queue_depth{queue="asr"})'
     float(trigger["metadata"]["threshold"])
     assert 1 <= so["spec"]["minReplicaCount"] <= so["spec"]["maxReplicaCount"]
 
