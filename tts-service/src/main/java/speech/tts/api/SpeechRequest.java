@@ -1,5 +1,6 @@
 package speech.tts.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import speech.tts.echo.SamplerSettings;
 import speech.tts.service.SpeechJob;
 
@@ -7,6 +8,7 @@ import speech.tts.service.SpeechJob;
  * POST /v1/speech body. Every sampler field is optional; a missing one keeps the upstream default
  * ({@link SamplerSettings#defaults}). JSON names are snake_case (text, voice_id, num_steps …).
  */
+@JsonIgnoreProperties(ignoreUnknown = false)
 public record SpeechRequest(String text, String voiceId, String model, String format, Long seed,
                             Integer numSteps, Float cfgScaleText, Float cfgScaleSpeaker, Float cfgMinT, Float cfgMaxT,
                             Float truncationFactor, Float rescaleK, Float rescaleSigma,

@@ -67,8 +67,19 @@ public final class EchoModel implements AutoCloseable {
         this.perLaneConditioning = conditioningBatchIsDynamic();
     }
 
+    /** The export's format tag: whisper and other families share the models folder. */
+    public static final String FORMAT = "speech-platform/echo-tts";
+
+    public static boolean isEchoModel(Manifest manifest) {
+        return FORMAT.equals(manifest.root().path("format").asText());
+    }
+
     /** Opens every graph of the folder; closes what was opened if one fails. */
     public static EchoModel load(Manifest manifest, OrtSessions sessions) {
+        if (!isEchoModel(manifest)) {
+            throw new ModelException("model " + manifest.dir().getFileName() + " is not an Echo-TTS export (format "
+                    + manifest.root().path("format").asText("?") + ")");
+        }
         String[] names = {"dac_encode", "text_cond", "speaker_cond", "dit_step", "dac_decode"};
         Graph[] graphs = new Graph[names.length];
         try {

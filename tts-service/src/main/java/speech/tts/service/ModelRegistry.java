@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 import speech.runtime.http.ApiException;
+import speech.runtime.model.Manifest;
 import speech.runtime.model.ModelDirectory;
 import speech.runtime.ort.OrtSessions;
 import speech.tts.config.TtsConfig;
@@ -70,12 +71,13 @@ public class ModelRegistry {
         return status;
     }
 
+    /** Echo-TTS model ids on disk (the folder may hold other families' models too). */
     public List<String> ids() {
-        return models.ids();
+        return models.ids().stream().filter(id -> EchoModel.isEchoModel(Manifest.read(config.modelsDir().resolve(id)))).toList();
     }
 
     public Optional<String> defaultId() {
-        List<String> ids = models.ids();
+        List<String> ids = ids();
         return config.defaultModel().filter(ids::contains).or(() -> ids.stream().findFirst());
     }
 
@@ -85,8 +87,12 @@ public class ModelRegistry {
             String fallback = defaultId().orElseThrow(() -> ApiException.unavailable("model_unavailable", status, 30));
             return models.get(fallback).orElseThrow();
         }
-        return models.get(id).orElseThrow(() -> ApiException.notFound("model_not_found",
-                "no model '" + id + "'; GET /v1/models lists the available ones", Map.of("available", models.ids())));
+        List<String> ids = ids();
+        if (!ids.contains(id)) {
+            throw ApiException.notFound("model_not_found", "no model '" + id + "'; GET /v1/models lists the available ones",
+                    Map.of("available", ids));
+        }
+        return models.get(id).orElseThrow();
     }
 
     public Synthesizer synthesizer(EchoModel model) {

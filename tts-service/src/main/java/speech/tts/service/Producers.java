@@ -1,6 +1,8 @@
 package speech.tts.service;
 
-import io.agroal.api.AgroalDataSource;
+import java.nio.file.Path;
+import javax.sql.DataSource;
+import org.h2.jdbcx.JdbcConnectionPool;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
@@ -15,15 +17,31 @@ import speech.tts.store.VoiceStore;
 @ApplicationScoped
 public class Producers {
 
+    /**
+     * H2 file database under the data dir. WRITE_DELAY=0: a commit is on disk before the response (H2
+     * otherwise flushes its log up to 500 ms later). FILE_LOCK=FS: an OS lock that dies with the
+     * process, so a restart after a kill opens the database at once.
+     */
     @Produces
     @ApplicationScoped
-    VoiceStore voiceStore(AgroalDataSource db, TtsConfig config) {
+    DataSource database(TtsConfig config) {
+        Path file = config.dataDir().toAbsolutePath().resolve("db").resolve("tts");
+        return JdbcConnectionPool.create("jdbc:h2:file:" + file + ";WRITE_DELAY=0;FILE_LOCK=FS", "tts", "");
+    }
+
+    void close(@Disposes DataSource db) {
+        ((JdbcConnectionPool) db).dispose();
+    }
+
+    @Produces
+    @ApplicationScoped
+    VoiceStore voiceStore(DataSource db, TtsConfig config) {
         return new VoiceStore(db, config.dataDir().resolve("voices"), CrashPoints.NONE).init();
     }
 
     @Produces
     @ApplicationScoped
-    GenerationStore generationStore(AgroalDataSource db, TtsConfig config) {
+    GenerationStore generationStore(DataSource db, TtsConfig config) {
         return new GenerationStore(db, config.dataDir().resolve("generations")).init();
     }
 

@@ -1,6 +1,6 @@
 package speech.tts.service;
 
-import io.agroal.api.AgroalDataSource;
+import javax.sql.DataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -42,14 +42,14 @@ public class VoiceService {
     private final TtsConfig config;
     private final VoiceStore voices;
     private final GenerationStore generations;
-    private final AgroalDataSource db;
+    private final DataSource db;
     private final ModelRegistry models;
     private final FfmpegDecoder decoder;
     private final InferenceQueue queue;
     private final String ffprobe;
     private final Map<String, Conditioning.Speaker> speakerCache;
 
-    VoiceService(TtsConfig config, VoiceStore voices, GenerationStore generations, AgroalDataSource db, ModelRegistry models,
+    VoiceService(TtsConfig config, VoiceStore voices, GenerationStore generations, DataSource db, ModelRegistry models,
                  FfmpegDecoder decoder, InferenceQueue queue, RuntimeConfig runtime) {
         this.config = config;
         this.voices = voices;

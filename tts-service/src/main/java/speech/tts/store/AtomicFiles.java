@@ -24,11 +24,16 @@ public final class AtomicFiles {
     }
 
     public static void write(Path target, byte[] data) {
-        write(target, out -> out.write(ByteBuffer.wrap(data)));
+        write(target, () -> { }, out -> out.write(ByteBuffer.wrap(data)));
     }
 
     public static void copy(Path source, Path target) {
-        write(target, out -> {
+        copy(source, target, () -> { });
+    }
+
+    /** As {@link #copy(Path, Path)}; {@code beforeRename} runs once the temp file is complete (fault-injection point). */
+    public static void copy(Path source, Path target, Runnable beforeRename) {
+        write(target, beforeRename, out -> {
             try (InputStream in = Files.newInputStream(source)) {
                 byte[] buffer = new byte[1 << 16];
                 for (int n; (n = in.read(buffer)) > 0; ) {
@@ -64,7 +69,7 @@ public final class AtomicFiles {
         void writeTo(FileChannel out) throws IOException;
     }
 
-    private static void write(Path target, Writer writer) {
+    private static void write(Path target, Runnable beforeRename, Writer writer) {
         Path dir = target.getParent();
         Path temp = dir.resolve("." + target.getFileName() + TEMP_MARK + UUID.randomUUID());
         try {
@@ -73,6 +78,7 @@ public final class AtomicFiles {
                 writer.writeTo(out);
                 out.force(true);
             }
+            beforeRename.run();
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             fsyncDirectory(dir);
         } catch (IOException e) {

@@ -82,7 +82,7 @@ public final class VoiceStore {
 
     public Voice create(NewVoice v) {
         String id = Ids.next("voice");
-        AtomicFiles.copy(v.audio(), audioFile(id));
+        AtomicFiles.copy(v.audio(), audioFile(id), () -> crashPoints.reached("voice.audio-temp-written"));
         crashPoints.reached("voice.audio-written");
         AtomicFiles.write(latentFile(id), encodeLatent(v.latent(), v.latentFrames(), v.latentDim()));
         crashPoints.reached("voice.latent-written");
