@@ -8,7 +8,7 @@
 all with the same beam size, one after the other, and prints wall time, RTFx (audio seconds per
 wall second) and WER against the exact transcript (lowercase, punctuation stripped, numbers as written).
 
-usage: $(bin/python-env)/bin/python bench/asr_bench.py [--beam 1] [--threads 2] [--skip-service]
+usage: $(bin/python-env)/bin/python bench/asr_bench.py [--beam 1] [--threads 2] [--engines service,fw-int8,fw-fp32,transformers]
 needs: ./mvnw -pl speech-runtime,onnx-export,asr-service package (the jar and onnx-export/target/models)
 """
 
@@ -105,7 +105,7 @@ def run_faster_whisper(compute_type: str, beam: int, threads: int) -> tuple[str,
 def run_transformers(beam: int, threads: int) -> tuple[str, float]:
     import numpy as np
     import torch
-    from transformers import WhisperFeatureExtractor, WhisperTokenizer, pipeline
+    from transformers import WhisperFeatureExtractor, WhisperTokenizerFast, pipeline
     sys.path.insert(0, str(ROOT / "src-python"))
     from speech_export.whisper.checkpoint import load_model, resolve
     from speech_export.whisper.packaged import tiny_en
@@ -113,7 +113,7 @@ def run_transformers(beam: int, threads: int) -> tuple[str, float]:
     torch.set_num_threads(threads)
     model = load_model(resolve(str(tiny_en())))
     hf = SHARED / "whisper/tiny.en/hf_config_tokenizer"
-    asr = pipeline("automatic-speech-recognition", model=model, tokenizer=WhisperTokenizer.from_pretrained(hf),
+    asr = pipeline("automatic-speech-recognition", model=model, tokenizer=WhisperTokenizerFast.from_pretrained(hf),
                    feature_extractor=WhisperFeatureExtractor.from_pretrained(hf), chunk_length_s=30, device="cpu")
     pcm = subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-i", str(AUDIO), "-ac", "1", "-ar", "16000",
                           "-f", "f32le", "pipe:1"], check=True, capture_output=True).stdout
@@ -127,18 +127,20 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--beam", type=int, default=1)
     ap.add_argument("--threads", type=int, default=os.cpu_count() or 2)
-    ap.add_argument("--skip-service", action="store_true")
+    ap.add_argument("--engines", default="service,fw-int8,fw-fp32,transformers",
+                    help="comma-separated subset of service, fw-int8, fw-fp32, transformers")
     args = ap.parse_args()
     truth = json.loads(TRUTH.read_text())
     ref = normalize(" ".join(s["text"] for s in truth["segments"]))
     duration = truth["duration_s"]
 
-    runs = []
-    if not args.skip_service:
-        runs.append(("asr-service (ONNX fp32, Java)", lambda: run_service(args.beam, args.threads)))
-    runs += [("faster-whisper int8", lambda: run_faster_whisper("int8", args.beam, args.threads)),
-             ("faster-whisper float32", lambda: run_faster_whisper("float32", args.beam, args.threads)),
-             ("transformers pipeline fp32", lambda: run_transformers(args.beam, args.threads))]
+    engines = {
+        "service": ("asr-service (ONNX fp32, Java)", lambda: run_service(args.beam, args.threads)),
+        "fw-int8": ("faster-whisper int8", lambda: run_faster_whisper("int8", args.beam, args.threads)),
+        "fw-fp32": ("faster-whisper float32", lambda: run_faster_whisper("float32", args.beam, args.threads)),
+        "transformers": ("transformers pipeline fp32", lambda: run_transformers(args.beam, args.threads)),
+    }
+    runs = [engines[e.strip()] for e in args.engines.split(",") if e.strip()]
     print(f"audio: {AUDIO.name} ({duration:.1f} s), model tiny.en, beam {args.beam}, {args.threads} threads, {os.cpu_count()} CPUs")
     print(f"{'engine':32} {'wall s':>8} {'RTFx':>7} {'WER %':>7}")
     for name, fn in runs:
