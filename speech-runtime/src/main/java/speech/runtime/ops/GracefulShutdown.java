@@ -46,6 +46,8 @@ public class GracefulShutdown {
     private volatile boolean shuttingDown;
     /** {@link System#nanoTime()} from which new API requests are refused; null while serving. */
     private volatile Long refuseFromNanos;
+    /** {@link System#nanoTime()} when the shutdown began; null while serving. */
+    private volatile Long beganNanos;
 
     GracefulShutdown(@ConfigProperty(name = "quarkus.shutdown.delay") Optional<Duration> delay,
             @ConfigProperty(name = "quarkus.shutdown.timeout") Optional<Duration> timeout,
@@ -75,16 +77,22 @@ public class GracefulShutdown {
             refuseFromNanos = refuseFrom;
         }
         if (!shuttingDown) {
+            beganNanos = System.nanoTime();
             shuttingDown = true;
             LOG.infof("shutting down: readiness DOWN; new /v1 requests get 503 in %d ms; in-flight requests get up to %d s",
                     refuseAfter.toMillis(), timeout.toSeconds());
         }
     }
 
-    /** Waits, up to {@code quarkus.shutdown.timeout} in all, for the accepted inference jobs to finish. */
+    /**
+     * Waits for the accepted inference jobs to finish, until {@code quarkus.shutdown.delay + timeout}
+     * after the shutdown began (the same budget the HTTP wait had), so the whole shutdown stays within
+     * the orchestrator's grace period.
+     */
     public boolean drainQueues() {
         long start = System.nanoTime();
-        long deadline = start + timeout.toNanos();
+        Long began = beganNanos;
+        long deadline = Math.max(start, (began == null ? start : began + delay.toNanos()) + timeout.toNanos());
         boolean drained = true;
         for (InferenceQueue queue : queues) {
             LOG.infof("shutting down: draining an inference queue (%d running, %d waiting)", queue.running(), queue.depth());
@@ -98,7 +106,8 @@ public class GracefulShutdown {
         if (drained) {
             LOG.infof("shutting down: inference queues drained in %d ms", (System.nanoTime() - start) / 1_000_000);
         } else {
-            LOG.warnf("shutting down: inference jobs still running after %d s; they are cut off", timeout.toSeconds());
+            LOG.warnf("shutting down: inference jobs still running after the %d s grace period; they are cut off",
+                    (delay.plus(timeout)).toSeconds());
         }
         return drained;
     }
