@@ -208,7 +208,7 @@ public final class Decoder {
             inputs.put(SELF_V, selfV);
             inputs.put(CROSS_K, cross.k());
             inputs.put(CROSS_V, cross.v());
-            try (OrtSession.Result out = model.decoderGraph().run(inputs)) {
+            try (OrtSession.Result out = model.run(model.decoderGraph(), inputs)) {
                 long[] kShape = Tensors.shape(out, NEW_SELF_K);
                 KvCache next = new KvCache(Tensors.floats(out, NEW_SELF_K), Tensors.floats(out, NEW_SELF_V), cache.layers(),
                         batch, cache.heads(), (int) kShape[3], cache.headDim());

@@ -30,7 +30,7 @@ public final class Encoder {
     public CrossKv encode(float[] mel) throws OrtException {
         WhisperManifest.Dims d = model.spec().dims();
         try (OnnxTensor features = Tensors.floats(mel, 1, d.nMels(), model.spec().audio().nFrames());
-             OrtSession.Result out = model.encoderGraph().run(Map.of(INPUT_FEATURES, features))) {
+             OrtSession.Result out = model.run(model.encoderGraph(), Map.of(INPUT_FEATURES, features))) {
             long[] shape = Tensors.shape(out, CROSS_K);
             return new CrossKv(Tensors.floats(out, CROSS_K), Tensors.floats(out, CROSS_V), shape);
         }

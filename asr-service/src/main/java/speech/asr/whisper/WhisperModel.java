@@ -1,7 +1,12 @@
 package speech.asr.whisper;
 
+import ai.onnxruntime.OnnxTensorLike;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.jboss.logging.Logger;
 import speech.runtime.model.Manifest;
 import speech.runtime.model.ModelException;
@@ -24,6 +29,10 @@ public final class WhisperModel implements AutoCloseable {
     private final LogMel logMel;
     private final Graph encoder;
     private final Graph decoder;
+    // Graph calls hold the read lock; close() takes the write lock, so a session is never freed under a
+    // running call (that is a native crash) when the service stops mid-request.
+    private final ReentrantReadWriteLock inUse = new ReentrantReadWriteLock();
+    private boolean closed;
 
     private WhisperModel(String id, String sha256, WhisperManifest spec, WhisperTokenizer tokenizer, LogMel logMel,
                          Graph encoder, Graph decoder) {
@@ -84,12 +93,35 @@ public final class WhisperModel implements AutoCloseable {
         return decoder;
     }
 
+    /** Runs one call of this model's graph; the caller closes the result. Fails once the model is closed. */
+    OrtSession.Result run(Graph graph, Map<String, ? extends OnnxTensorLike> inputs) throws OrtException {
+        inUse.readLock().lock();
+        try {
+            if (closed) {
+                throw new CancellationException("model " + id + " is closed (the service is stopping)");
+            }
+            return graph.run(inputs);
+        } finally {
+            inUse.readLock().unlock();
+        }
+    }
+
+    /** Waits for graph calls in flight, then closes both sessions. */
     @Override
     public void close() throws OrtException {
+        inUse.writeLock().lock();
         try {
-            encoder.close();
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                encoder.close();
+            } finally {
+                decoder.close();
+            }
         } finally {
-            decoder.close();
+            inUse.writeLock().unlock();
         }
     }
 
