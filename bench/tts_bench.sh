@@ -42,7 +42,8 @@ one >/dev/null  # warm-up
 start=$(date +%s.%N); r=$(one); end=$(date +%s.%N)
 echo "1 request:  status/latency $r; wall $(echo "$end - $start" | bc) s"
 start=$(date +%s.%N)
-for i in 1 2 3 4; do one & done > "$work/four.txt"; wait
+pids=(); for i in 1 2 3 4; do one > "$work/four.$i.txt" & pids+=($!); done
+wait "${pids[@]}"; cat "$work"/four.?.txt > "$work/four.txt"
 end=$(date +%s.%N)
 echo "4 concurrent: status/latency per request: $(tr '\n' ';' < "$work/four.txt") wall $(echo "$end - $start" | bc) s"
 curl -s "localhost:$port/q/metrics" | grep -E "^tts_generation_rtf_(sum|count)|^tts_dit_steps_per_second_(sum|count)" || true
