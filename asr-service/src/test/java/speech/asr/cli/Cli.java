@@ -30,6 +30,17 @@ final class Cli {
         return shared.resolve("speech").resolve("short").resolve(name).toAbsolutePath();
     }
 
+    /** The model loads in the background after start: --check rightly says "not ready" until then. */
+    static void awaitReady(URL base) throws IOException, InterruptedException {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpRequest ready = java.net.http.HttpRequest.newBuilder(java.net.URI.create(base.toString()).resolve("/q/health/ready")).build();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (http.send(ready, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() != 200) {
+            assertTrue(System.nanoTime() < deadline, "service ready within 120 s");
+            Thread.sleep(200);
+        }
+    }
+
     static Run transcribe(URL base, Map<String, String> env, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(BIN.resolve("transcribe").toString()));
         command.addAll(List.of(args));

@@ -11,6 +11,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import java.net.URL;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The real service with {@code speech.api-key} set: /v1 needs the key, probes and docs stay open, the CLI sends it. */
@@ -29,6 +30,11 @@ class CliApiKeyTest {
 
     @TestHTTPResource("/")
     URL base;
+
+    @BeforeEach
+    void ready() throws Exception {
+        Cli.awaitReady(base);
+    }
 
     @Test
     void theApiNeedsTheKeyProbesAndDocsDoNot() {

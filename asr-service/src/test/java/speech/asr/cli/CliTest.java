@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** bin/transcribe against the running service: the happy paths and the documented exit codes. */
@@ -20,6 +21,11 @@ class CliTest {
 
     @TestHTTPResource("/")
     URL base;
+
+    @BeforeEach
+    void ready() throws Exception {
+        Cli.awaitReady(base);
+    }
 
     Cli.Run transcribe(Map<String, String> env, String... args) throws IOException, InterruptedException {
         return Cli.transcribe(base, env, args);
