@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import speech.tts.testing.Fixtures;
 
@@ -27,6 +28,18 @@ class CliTest {
     URL base;
 
     record Run(int exit, String out, String err) {
+    }
+
+    /** Graphs may still be loading right after start: --check rightly says "not ready" until then. */
+    @BeforeEach
+    void ready() throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpRequest ready = java.net.http.HttpRequest.newBuilder(base.toURI().resolve("/q/health/ready")).build();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (http.send(ready, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() != 200) {
+            assertTrue(System.nanoTime() < deadline, "service ready within 120 s");
+            Thread.sleep(200);
+        }
     }
 
     Run run(String script, Map<String, String> env, String... args) throws IOException, InterruptedException {
