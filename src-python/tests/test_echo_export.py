@@ -110,6 +110,13 @@ def test_dit_step_matches_fixture(sessions, tt):
                     text_k=np_(c["text_k"]), text_v=np_(c["text_v"]), speaker_k=np_(c["speaker_k"]),
                     speaker_v=np_(c["speaker_v"]), spk_kv_scale=np.ones(n_layers, np.float32))
         assert_close("dit_step.t0.9.v_lane0_batch1", v1, c["t0.9.v_lane0_batch1"])
+        # one K/V row per lane (how several text chunks share a step) gives the same velocities
+        tile = lambda a: np.repeat(np_(a), 3, axis=1)
+        (v3,) = run(sessions["dit_step"], x=np_(c["x"]), t=np_(c[tt + ".t"]), text_mask=np_(c["text_mask_full"]),
+                    speaker_mask=np_(c["speaker_mask_full_patched"]), text_k=tile(c["text_k"]),
+                    text_v=tile(c["text_v"]), speaker_k=tile(c["speaker_k"]), speaker_v=tile(c["speaker_v"]),
+                    spk_kv_scale=np.ones(n_layers, np.float32))
+        assert_close("dit_step.t0.9.v_per_lane_kv", v3, c[tt + ".v"])
 
 
 def speaker_latent_via_graph(sess, audio: np.ndarray) -> np.ndarray:

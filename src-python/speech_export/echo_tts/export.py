@@ -43,8 +43,10 @@ GRAPHS = {
     "dit_step": (["x", "t", "text_mask", "speaker_mask", "text_k", "text_v", "speaker_k", "speaker_v",
                   "spk_kv_scale"], ["v"],
                  {"x": {0: "B", 1: "S"}, "t": {0: "B"}, "text_mask": {0: "B", 1: "Lt"},
-                  "speaker_mask": {0: "B", 1: "Lsp"}, "text_k": {2: "Lt"}, "text_v": {2: "Lt"},
-                  "speaker_k": {2: "Lsp"}, "speaker_v": {2: "Lsp"}, "v": {0: "B", 1: "S"}}),
+                  "speaker_mask": {0: "B", 1: "Lsp"}, "text_k": {1: "Bc", 2: "Lt"}, "text_v": {1: "Bc", 2: "Lt"},
+                  "speaker_k": {1: "Bc", 2: "Lsp"}, "speaker_v": {1: "Bc", 2: "Lsp"}, "v": {0: "B", 1: "S"}}),
+    # Bc: 1 (one prompt shared by every lane, broadcast by MatMul) or B (one K/V row per lane, so
+    # the chunks of a long text run as lanes of the same step).
     "dac_decode": (["latent"], ["audio"], {"latent": {0: "N", 1: "T"}, "audio": {0: "N", 2: "samples"}}),
 }
 
