@@ -1,16 +1,16 @@
 package speech.runtime.audio;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.Locale;
 
 /** PCM → bytes in a requested format. WAV and PCM in Java; compressed formats through ffmpeg. */
 public final class AudioEncoder {
+
+    private static final Duration TIMEOUT = Duration.ofMinutes(2);
 
     private final String ffmpeg;
 
@@ -31,44 +31,44 @@ public final class AudioEncoder {
     }
 
     private byte[] ffmpeg(Pcm pcm, List<String> output) {
-        List<String> cmd = new java.util.ArrayList<>(List.of(ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error",
+        List<String> cmd = new ArrayList<>(List.of(ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error",
                 "-f", "s16le", "-ar", Integer.toString(pcm.sampleRate()), "-ac", "1", "-i", "pipe:0"));
         cmd.addAll(output);
         cmd.add("pipe:1");
         try {
-            Process process = new ProcessBuilder(cmd).start();
-            byte[] input = Wav.pcm16(pcm);
-            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> write(process.getOutputStream(), input));
-            CompletableFuture<byte[]> stderr = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
-            byte[] out = readAll(process.getInputStream());
-            writer.join();
-            if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0) {
-                process.destroyForcibly();
-                throw new IllegalStateException("ffmpeg could not encode audio: " + new String(stderr.join()).trim());
-            }
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("audio encoding was interrupted");
+            return FfmpegProcess.run(cmd, Wav.pcm16(pcm), TIMEOUT);
+        } catch (FfmpegProcess.Failure f) {
+            throw new IllegalStateException("ffmpeg could not encode audio: " + f.getMessage());
         }
     }
 
-    private static void write(OutputStream out, byte[] bytes) {
-        try (out) {
-            out.write(bytes);
-        } catch (IOException ignored) {
-            // ffmpeg exited early; its exit code and stderr explain why.
+    /**
+     * Speed change without pitch change (ffmpeg atempo, chained because one atempo spans 0.5–2).
+     * Float samples in and out, so nothing is quantised on the way.
+     */
+    public Pcm tempo(Pcm pcm, double speed) {
+        List<String> filters = new ArrayList<>();
+        double rest = speed;
+        for (; rest > 2.0; rest /= 2.0) {
+            filters.add("atempo=2.0");
         }
-    }
-
-    private static byte[] readAll(InputStream in) {
-        try (in; ByteArrayOutputStream out = new ByteArrayOutputStream()) {
-            in.transferTo(out);
-            return out.toByteArray();
-        } catch (IOException e) {
-            return new byte[0];
+        for (; rest < 0.5; rest /= 0.5) {
+            filters.add("atempo=0.5");
         }
+        filters.add(String.format(Locale.ROOT, "atempo=%.6f", rest));
+        String rate = Integer.toString(pcm.sampleRate());
+        List<String> cmd = List.of(ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error", "-f", "f32le", "-ar", rate,
+                "-ac", "1", "-i", "pipe:0", "-filter:a", String.join(",", filters), "-f", "f32le", "-ar", rate, "-ac", "1", "pipe:1");
+        ByteBuffer in = ByteBuffer.allocate(pcm.samples().length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        in.asFloatBuffer().put(pcm.samples());
+        byte[] out;
+        try {
+            out = FfmpegProcess.run(cmd, in.array(), TIMEOUT);
+        } catch (FfmpegProcess.Failure f) {
+            throw new IllegalStateException("ffmpeg atempo failed: " + f.getMessage());
+        }
+        float[] samples = new float[out.length / 4];
+        ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(samples);
+        return new Pcm(samples, pcm.sampleRate());
     }
 }

@@ -1,8 +1,6 @@
 package speech.runtime.audio;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -11,8 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Any container ffmpeg reads (wav, mp3, m4a/aac, flac, ogg/opus, webm, mp4 video, aiff …) → mono
@@ -70,50 +66,19 @@ public final class FfmpegDecoder {
     }
 
     private byte[] run(List<String> cmd) {
-        Process process;
         try {
-            process = new ProcessBuilder(cmd).start();
-        } catch (IOException e) {
-            throw new IllegalStateException("ffmpeg is not installed or not on PATH (" + ffmpeg + "): " + e.getMessage(), e);
-        }
-        try {
-            process.getOutputStream().close();
-            CompletableFuture<byte[]> stderr = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
-            byte[] stdout = readAll(process.getInputStream());
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                throw new AudioDecodeException("decoding took longer than " + timeout.toSeconds() + " s");
-            }
-            if (process.exitValue() != 0) {
-                throw new AudioDecodeException("the file could not be decoded as audio: " + reason(stderr.join()));
-            }
-            return stdout;
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new AudioDecodeException("decoding was interrupted");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            process.destroyForcibly();
+            return FfmpegProcess.run(cmd, null, timeout);
+        } catch (FfmpegProcess.Failure f) {
+            throw new AudioDecodeException(f.timedOut() ? "decoding took longer than " + timeout.toSeconds() + " s"
+                    : "the file could not be decoded as audio: " + reason(f.stderr()));
         }
     }
 
     // ffmpeg's last line is the useful one ("Invalid data found when processing input"); server paths are cut.
-    private static String reason(byte[] stderr) {
-        String text = new String(stderr, java.nio.charset.StandardCharsets.UTF_8).trim();
+    private static String reason(String text) {
         String[] lines = text.split("\\R");
         String last = lines.length == 0 || lines[lines.length - 1].isBlank() ? "unknown format" : lines[lines.length - 1];
         last = last.replaceAll("(/[^\\s:]+)+", "<file>");
         return last.length() > 300 ? last.substring(0, 300) : last;
-    }
-
-    private static byte[] readAll(InputStream in) {
-        try (in; ByteArrayOutputStream out = new ByteArrayOutputStream()) {
-            in.transferTo(out);
-            return out.toByteArray();
-        } catch (IOException e) {
-            return new byte[0];
-        }
     }
 }

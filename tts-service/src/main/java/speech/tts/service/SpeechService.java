@@ -14,7 +14,6 @@ import java.util.concurrent.TimeUnit;
 import speech.runtime.audio.AudioEncoder;
 import speech.runtime.audio.AudioFormat;
 import speech.runtime.audio.Pcm;
-import speech.runtime.config.RuntimeConfig;
 import speech.runtime.http.ApiException;
 import speech.runtime.work.InferenceQueue;
 import speech.tts.config.TtsConfig;
@@ -45,21 +44,19 @@ public class SpeechService {
     private final GenerationStore generations;
     private final InferenceQueue queue;
     private final AudioEncoder encoder;
-    private final String ffmpeg;
     private final ObjectMapper json;
     private final DistributionSummary rtf;
     private final DistributionSummary stepsPerSecond;
     private final Timer generationTime;
 
     SpeechService(TtsConfig config, ModelRegistry models, VoiceService voices, GenerationStore generations, InferenceQueue queue,
-                  AudioEncoder encoder, RuntimeConfig runtime, ObjectMapper json, MeterRegistry registry) {
+                  AudioEncoder encoder, ObjectMapper json, MeterRegistry registry) {
         this.config = config;
         this.models = models;
         this.voices = voices;
         this.generations = generations;
         this.queue = queue;
         this.encoder = encoder;
-        this.ffmpeg = runtime.ffmpeg().path();
         this.json = json;
         this.rtf = DistributionSummary.builder("tts_generation_rtf").description("processing time / audio duration")
                 .publishPercentiles(0.5, 0.95).register(registry);
@@ -89,11 +86,12 @@ public class SpeechService {
         long start = System.nanoTime();
         Synthesizer.Result result = queue.submit(() -> models.synthesizer(model).synthesize(text, voices.speaker(model, voice), settings, seed),
                 config.queue().timeout());
-        float[] samples = job.speed() == 1.0 ? result.audio() : Tempo.apply(result.audio(), result.sampleRate(), job.speed(), ffmpeg);
-        byte[] audio = encoder.encode(new Pcm(samples, result.sampleRate()), format);
+        Pcm pcm = new Pcm(result.audio(), result.sampleRate());
+        Pcm spoken = job.speed() == 1.0 ? pcm : encoder.tempo(pcm, job.speed());
+        byte[] audio = encoder.encode(spoken, format);
         long elapsedNanos = System.nanoTime() - start;
 
-        double seconds = samples.length / (double) result.sampleRate();
+        double seconds = spoken.durationSeconds();
         record(result, elapsedNanos, seconds);
         Generation generation = generations.save(new Generation(Ids.next("gen"), voice == null ? null : voice.id(), model.id(), text,
                 format.name().toLowerCase(java.util.Locale.ROOT), format.mediaType(), seconds, TimeUnit.NANOSECONDS.toMillis(elapsedNanos),
