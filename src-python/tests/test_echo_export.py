@@ -333,9 +333,9 @@ def test_manifest_contract(exported):
               [(o["name"], o["dtype"], o["shape"]) for o in g["outputs"]]) for n, g in manifest["graphs"].items()}
     assert io["dit_step"] == ([("x", "float32", ["B", "S", 80]), ("t", "float32", ["B"]),
                                ("text_mask", "bool", ["B", "Lt"]), ("speaker_mask", "bool", ["B", "Lsp"]),
-                               ("text_k", "float32", [2, 1, "Lt", 4, 16]), ("text_v", "float32", [2, 1, "Lt", 4, 16]),
-                               ("speaker_k", "float32", [2, 1, "Lsp", 4, 16]),
-                               ("speaker_v", "float32", [2, 1, "Lsp", 4, 16]), ("spk_kv_scale", "float32", [2])],
+                               ("text_k", "float32", [2, "Bc", "Lt", 4, 16]), ("text_v", "float32", [2, "Bc", "Lt", 4, 16]),
+                               ("speaker_k", "float32", [2, "Bc", "Lsp", 4, 16]),
+                               ("speaker_v", "float32", [2, "Bc", "Lsp", 4, 16]), ("spk_kv_scale", "float32", [2])],
                               [("v", "float32", ["B", "S", 80])])
     assert io["text_cond"][0] == [("text_ids", "int64", ["B", "Lt"]), ("text_mask", "bool", ["B", "Lt"])]
     assert [o[0] for o in io["speaker_cond"][1]] == ["speaker_k", "speaker_v", "speaker_patch_mask"]
