@@ -176,35 +176,12 @@ public final class GenerationStore {
     }
 
     private long count(String sql, Object... args) {
-        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                s.setObject(i + 1, args[i]);
-            }
-            try (ResultSet r = s.executeQuery()) {
-                r.next();
-                return r.getLong(1);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return Jdbc.count(db, sql, args);
     }
 
     private List<Generation> query(String sql, Object... args) {
-        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                s.setObject(i + 1, args[i]);
-            }
-            List<Generation> out = new ArrayList<>();
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    out.add(new Generation(r.getString("id"), r.getString("voice_id"), r.getString("model"), r.getString("text"),
-                            r.getString("format"), r.getString("media_type"), r.getDouble("duration_seconds"), r.getLong("processing_ms"),
-                            r.getLong("seed"), r.getString("settings"), r.getLong("audio_bytes"), r.getTimestamp("created_at").toInstant()));
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return Jdbc.query(db, r -> new Generation(r.getString("id"), r.getString("voice_id"), r.getString("model"), r.getString("text"),
+                r.getString("format"), r.getString("media_type"), r.getDouble("duration_seconds"), r.getLong("processing_ms"),
+                r.getLong("seed"), r.getString("settings"), r.getLong("audio_bytes"), r.getTimestamp("created_at").toInstant()), sql, args);
     }
 }

@@ -8,12 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -220,30 +218,12 @@ public final class VoiceStore {
     }
 
     private long count() {
-        try (Connection c = db.getConnection(); Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT COUNT(*) FROM voices")) {
-            r.next();
-            return r.getLong(1);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return Jdbc.count(db, "SELECT COUNT(*) FROM voices");
     }
 
     private List<Voice> query(String sql, Object... args) {
-        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                s.setObject(i + 1, args[i]);
-            }
-            List<Voice> out = new ArrayList<>();
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    out.add(new Voice(r.getString("id"), r.getString("name"), r.getDouble("duration_seconds"), r.getString("media_type"),
-                            r.getLong("audio_bytes"), r.getInt("latent_frames"), r.getInt("latent_dim"), r.getString("model"),
-                            r.getTimestamp("created_at").toInstant()));
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return Jdbc.query(db, r -> new Voice(r.getString("id"), r.getString("name"), r.getDouble("duration_seconds"),
+                r.getString("media_type"), r.getLong("audio_bytes"), r.getInt("latent_frames"), r.getInt("latent_dim"),
+                r.getString("model"), r.getTimestamp("created_at").toInstant()), sql, args);
     }
 }
