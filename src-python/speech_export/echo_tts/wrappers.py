@@ -230,15 +230,20 @@ def _vq(vq, z):
     return code, vq.out_proj(z_e + (z_q - z_e))
 
 
+def _fold_pca(module: nn.Module, pca) -> None:
+    """PCA state as graph constants, in fp32 whatever the codec's dtype (the notes: keep PCA in float32)."""
+    module.register_buffer("pca_components", pca.components.float().clone(), persistent=False)
+    module.register_buffer("pca_mean", pca.mean.float().clone(), persistent=False)
+    module.latent_scale = float(pca.latent_scale)
+
+
 class DacEncode(nn.Module):
     """audio [N, 1, L] (L % 2048 == 0) → latent [N, L/2048, 80], z_q [N, C, L/2048], codes i64 [N, 1+n, L/2048]."""
 
     def __init__(self, dac, pca):
         super().__init__()
         self.dac = dac
-        self.register_buffer("pca_components", pca.components.float().clone(), persistent=False)
-        self.register_buffer("pca_mean", pca.mean.float().clone(), persistent=False)
-        self.latent_scale = float(pca.latent_scale)
+        _fold_pca(self, pca)
 
     def forward(self, audio):
         q = self.dac.quantizer
@@ -270,9 +275,7 @@ class DacDecode(nn.Module):
     def __init__(self, dac, pca):
         super().__init__()
         self.dac = dac
-        self.register_buffer("pca_components", pca.components.float().clone(), persistent=False)
-        self.register_buffer("pca_mean", pca.mean.float().clone(), persistent=False)
-        self.latent_scale = float(pca.latent_scale)
+        _fold_pca(self, pca)
 
     def forward(self, latent):
         z_q = torch.matmul(latent / self.latent_scale, self.pca_components) + self.pca_mean
