@@ -84,10 +84,4 @@ public record DecodingOptions(
                 compressionRatio, logProb, noSpeech, conditionOnPreviousText, withoutTimestamps,
                 suppressBlank, maxInitialTimestamp, seed);
     }
-
-    public DecodingOptions withoutTimestamps(boolean without) {
-        return new DecodingOptions(task, language, initialPrompt, temperatures, beamSize, bestOf, patience,
-                compressionRatioThreshold, logProbThreshold, noSpeechThreshold, conditionOnPreviousText, without,
-                suppressBlank, maxInitialTimestamp, seed);
-    }
 }

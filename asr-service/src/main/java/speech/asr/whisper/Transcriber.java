@@ -50,9 +50,12 @@ public final class Transcriber {
         List<SilenceSplitter.Piece> pieces = splitter.split(samples);
         String language = pieces.isEmpty() ? languageOrDefault(options) : language(samples, pieces.get(0), options);
 
+        // Encoded once here; each piece starts its own context from it.
+        List<Integer> promptTokens = options.initialPrompt() == null || options.initialPrompt().isBlank()
+                ? List.of() : model.tokenizer().encode(" " + options.initialPrompt().strip());
         List<Future<List<Segment>>> futures = new ArrayList<>();
         for (SilenceSplitter.Piece piece : pieces) {
-            futures.add(pool.submit(() -> transcribePiece(samples, piece, options, language)));
+            futures.add(pool.submit(() -> transcribePiece(samples, piece, options, language, promptTokens)));
         }
         List<Segment> segments = new ArrayList<>();
         try {
@@ -76,14 +79,13 @@ public final class Transcriber {
     }
 
     /** One piece: window after window from its start, each decoded with fallback, until its end. */
-    List<Segment> transcribePiece(float[] samples, SilenceSplitter.Piece piece, DecodingOptions o, String language)
-            throws Exception {
+    List<Segment> transcribePiece(float[] samples, SilenceSplitter.Piece piece, DecodingOptions o, String language,
+                                  List<Integer> promptTokens) throws Exception {
         WhisperManifest.Audio audio = model.spec().audio();
         int hop = audio.hopLength();
         int pieceFrames = piece.length() / hop;
         double pieceEnd = piece.end() / (double) audio.sampleRate();
-        List<Integer> context = o.initialPrompt() == null || o.initialPrompt().isBlank()
-                ? new ArrayList<>() : new ArrayList<>(model.tokenizer().encode(" " + o.initialPrompt().strip()));
+        List<Integer> context = new ArrayList<>(promptTokens);
         List<Segment> out = new ArrayList<>();
         int seek = 0;
         while (seek < pieceFrames) {
