@@ -11,8 +11,11 @@ FROM ${PYTHON_IMAGE}
 RUN apt-get update \
     && apt-get install -y --no-install-recommends ffmpeg \
     && rm -rf /var/lib/apt/lists/* \
+    && mkdir -p /licenses/ffmpeg \
+    && ffmpeg -hide_banner -buildconf > /licenses/ffmpeg/buildconf.txt \
+    && cp /usr/share/doc/ffmpeg/copyright /licenses/ffmpeg/copyright \
     && useradd --system --uid 10001 --user-group --home-dir /app --shell /usr/sbin/nologin speech \
-    && mkdir -p /models /opt/venv && chown speech:speech /models /opt/venv
+    && mkdir -p /models /opt/venv /licenses && chown speech:speech /models /opt/venv /licenses
 WORKDIR /app
 COPY bin/python-env bin/export-models bin/
 COPY src-python/requirements.txt src-python/
@@ -24,6 +27,15 @@ ENV SPEECH_VENV_HOME=/opt/venv \
 RUN bin/python-env && rm -rf /tmp/cache
 COPY onnx-export/export onnx-export/
 COPY src-python/speech_export/ src-python/speech_export/
+# Notices: LICENSE, NOTICE and THIRD-PARTY-python.txt of this venv (ffmpeg's are written above), checked against the allow-list
+# (the build fails on a package whose licence is missing or not listed).
+COPY LICENSE NOTICE /licenses/
+COPY licenses/ licenses/
+RUN PYTHONPATH=src-python "$(bin/python-env)/bin/python" -m speech_export.third_party \
+      --out /licenses/THIRD-PARTY-python.txt
+LABEL org.opencontainers.image.licenses="Apache-2.0" \
+      org.opencontainers.image.title="speech-export" \
+      org.opencontainers.image.description="Third-party notices in /licenses; each exported model's licence in its manifest.json"
 ENV SPEECH_MODELS_DIR=/models \
     ASR_EXPORT_CHECKPOINT=packaged:tiny.en
 VOLUME ["/models"]

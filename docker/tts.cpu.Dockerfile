@@ -14,6 +14,8 @@ COPY onnx-export/pom.xml onnx-export/
 COPY asr-service/pom.xml asr-service/
 COPY tts-service/pom.xml tts-service/
 COPY docker/pom.xml docker/
+# the licence allow-list the build checks every dependency against (license-maven-plugin)
+COPY licenses/ licenses/
 COPY speech-runtime/src/ speech-runtime/src/
 COPY tts-service/src/ tts-service/src/
 # No .git in the build context: /v1/info gets the commit from this argument (the build time is the image's).
@@ -36,10 +38,20 @@ FROM ${JRE_IMAGE}
 RUN apt-get update \
     && apt-get install -y --no-install-recommends ffmpeg curl ca-certificates \
     && rm -rf /var/lib/apt/lists/* \
+    && mkdir -p /licenses/ffmpeg \
+    && ffmpeg -hide_banner -buildconf > /licenses/ffmpeg/buildconf.txt \
+    && cp /usr/share/doc/ffmpeg/copyright /licenses/ffmpeg/copyright \
     && useradd --system --uid 10001 --user-group --home-dir /app --shell /usr/sbin/nologin speech \
     && mkdir -p /models /data && chown speech:speech /models /data
 COPY --from=build /onnxruntime/ /opt/onnxruntime/lib/
 COPY --from=build /src/tts-service/target/quarkus-app/ /app/
+# Notices: the project's LICENSE and NOTICE, THIRD-PARTY.txt of the jar's dependencies (written and
+# checked against licenses/allowed-licenses.txt by the build), ffmpeg's copyright and build configuration.
+COPY LICENSE NOTICE /licenses/
+COPY --from=build /src/tts-service/target/licenses/ /licenses/
+LABEL org.opencontainers.image.licenses="Apache-2.0" \
+      org.opencontainers.image.title="speech-tts" \
+      org.opencontainers.image.description="Third-party notices in /licenses; model licences in each model's manifest.json and /v1/models"
 WORKDIR /app
 ENV QUARKUS_HTTP_HOST=0.0.0.0 \
     QUARKUS_HTTP_PORT=8081 \

@@ -218,3 +218,35 @@ def test_compose_schema_validation_is_real(tmp_path):
         proc = subprocess.run([docker_compose(), "-f", str(f), "config"], capture_output=True, text=True,
                               cwd=tmp_path)
         assert proc.returncode != 0, broken
+
+
+@pytest.mark.parametrize("dockerfile", DOCKERFILES, ids=lambda p: p.name)
+def test_images_carry_the_licence_notices(dockerfile):
+    """/licenses holds LICENSE, NOTICE, the generated THIRD-PARTY list and ffmpeg's copyright and
+    build configuration; the OCI label names the project's licence (the one LICENSE holds)."""
+    assert (REPO / "LICENSE").read_text().split()[:4] == ["Apache", "License", "Version", "2.0,"]
+    text = dockerfile.read_text()
+    final = re.sub(r"\\\n", " ", text[text.rindex("\nFROM "):])
+    labels = " ".join(args for word, args in instructions(dockerfile)[-30:] if word == "LABEL")
+    assert 'org.opencontainers.image.licenses="Apache-2.0"' in labels
+    assert (None, ["LICENSE", "NOTICE"], "/licenses/") in copies(dockerfile)
+    assert re.search(r"ffmpeg -hide_banner -buildconf > /licenses/ffmpeg/buildconf\.txt", final)
+    assert "cp /usr/share/doc/ffmpeg/copyright /licenses/ffmpeg/copyright" in final
+    if dockerfile.name == "export.Dockerfile":
+        assert (None, ["licenses/"], "licenses/") in copies(dockerfile)
+        assert re.search(r"^RUN .*-m speech_export\.third_party .*--out /licenses/THIRD-PARTY-python\.txt", final, re.M)
+    else:
+        service = dockerfile.name.split(".")[0]
+        assert (None, ["licenses/"], "licenses/") in copies(dockerfile), "the build stage checks the allow-list"
+        assert ("build", [f"/src/{service}-service/target/licenses/"], "/licenses/") in copies(dockerfile)
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_build_stage_outputs_include_the_third_party_list(service):
+    """What the images copy into /licenses: written by the license-maven-plugin during package."""
+    third_party = REPO / f"{service}-service" / "target" / "licenses" / "THIRD-PARTY.txt"
+    if not third_party.exists() and not REQUIRE_BUILD:
+        pytest.skip(f"{third_party.relative_to(REPO)} not built yet (re-checked by docker/pom.xml after package)")
+    text = third_party.read_text()
+    assert re.search(r"\(MIT\) onnx-runtime \(com\.microsoft\.onnxruntime:onnxruntime(_gpu)?:", text), text[:2000]
+    assert re.search(r"\(Apache-2\.0\) Quarkus - Core - Runtime \(io\.quarkus:quarkus-core:", text)
