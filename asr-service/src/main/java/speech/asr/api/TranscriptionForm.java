@@ -1,13 +1,16 @@
 package speech.asr.api;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.jboss.resteasy.reactive.PartType;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
-import speech.asr.service.TranscriptionRequest;
+import speech.asr.service.TranscribeCommand;
 import speech.asr.whisper.Task;
+import speech.runtime.http.ApiException;
 
-/** The multipart form of OpenAI's /v1/audio/transcriptions and /translations. */
+/** The multipart form of OpenAI's /v1/audio/transcriptions and /translations, and its parsing. */
 public class TranscriptionForm {
 
     @RestForm
@@ -39,15 +42,57 @@ public class TranscriptionForm {
     @RestForm("timestamp_granularities")
     public List<String> timestampGranularitiesPlain;
 
-    public TranscriptionRequest toRequest(Task task) {
-        List<String> granularities = new java.util.ArrayList<>();
+    /** The requested format; timestamp_granularities[] is checked against it (only 'segment', only with verbose_json). */
+    public ResponseFormat format() {
+        ResponseFormat format = ResponseFormat.parse(responseFormat).orElseThrow(() -> ApiException.invalidParam("response_format",
+                "response_format '" + responseFormat + "' is not one of " + ResponseFormat.names()));
+        checkGranularities(format);
+        return format;
+    }
+
+    public TranscribeCommand toCommand(Task task) {
+        if (file == null) {
+            throw ApiException.invalidParam("file", "the form has no 'file' part with the audio");
+        }
+        return new TranscribeCommand(task, file.uploadedFile(), file.size(), model,
+                language == null || language.isBlank() ? null : language, prompt == null || prompt.isBlank() ? null : prompt,
+                temperature(temperature));
+    }
+
+    private static double temperature(String value) {
+        if (value == null || value.isBlank()) {
+            return 0.0;
+        }
+        try {
+            double t = Double.parseDouble(value.strip());
+            if (t >= 0 && t <= 1) {
+                return t;
+            }
+        } catch (NumberFormatException ignored) {
+            // answered below
+        }
+        throw ApiException.invalidParam("temperature", "temperature must be a number between 0 and 1");
+    }
+
+    private void checkGranularities(ResponseFormat format) {
+        List<String> granularities = new ArrayList<>();
         if (timestampGranularities != null) {
             granularities.addAll(timestampGranularities);
         }
         if (timestampGranularitiesPlain != null) {
             granularities.addAll(timestampGranularitiesPlain);
         }
-        return new TranscriptionRequest(task, file == null ? null : file.uploadedFile(), file == null ? 0 : file.size(),
-                model, language, prompt, responseFormat, temperature, granularities);
+        for (String g : granularities) {
+            String v = g == null ? "" : g.strip().toLowerCase(Locale.ROOT);
+            if (v.equals("word")) {
+                throw ApiException.invalidParam("timestamp_granularities[]", "word timestamps are not supported yet; use 'segment'");
+            }
+            if (!v.equals("segment")) {
+                throw ApiException.invalidParam("timestamp_granularities[]", "timestamp_granularities[] must be 'segment'");
+            }
+            if (format != ResponseFormat.VERBOSE_JSON) {
+                throw ApiException.invalidParam("timestamp_granularities[]", "timestamp_granularities[] needs response_format=verbose_json");
+            }
+        }
     }
 }

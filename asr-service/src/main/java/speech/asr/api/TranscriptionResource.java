@@ -12,7 +12,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import speech.asr.service.TranscriptionService;
 import speech.asr.whisper.Task;
 
-/** OpenAI-compatible speech to text: bind the form, run the service, write the requested format. */
+/** OpenAI-compatible speech to text: parse the form into a command, run the service, write the requested format. */
 @Path("/v1/audio")
 public class TranscriptionResource {
 
@@ -25,7 +25,7 @@ public class TranscriptionResource {
     @Produces({MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN, "application/x-subrip", "text/vtt"})
     @Operation(summary = "Transcribe audio into the input language")
     public Response transcriptions(@BeanParam TranscriptionForm form) {
-        return respond(service.transcribe(form.toRequest(Task.TRANSCRIBE)));
+        return transcribe(form, Task.TRANSCRIBE);
     }
 
     @POST
@@ -34,11 +34,12 @@ public class TranscriptionResource {
     @Produces({MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN, "application/x-subrip", "text/vtt"})
     @Operation(summary = "Translate audio into English (multilingual models)")
     public Response translations(@BeanParam TranscriptionForm form) {
-        return respond(service.transcribe(form.toRequest(Task.TRANSLATE)));
+        return transcribe(form, Task.TRANSLATE);
     }
 
-    private static Response respond(TranscriptionService.Result r) {
-        Object body = TranscriptWriter.write(r.format(), r.transcript(), r.processingSeconds(), r.model());
-        return Response.ok(body, r.format().mediaType()).build();
+    private Response transcribe(TranscriptionForm form, Task task) {
+        ResponseFormat format = form.format();
+        TranscriptionService.Result r = service.transcribe(form.toCommand(task));
+        return Response.ok(TranscriptWriter.write(format, r.transcript(), r.processingSeconds(), r.model()), format.mediaType()).build();
     }
 }

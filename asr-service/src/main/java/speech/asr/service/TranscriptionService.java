@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import speech.asr.api.ResponseFormat;
 import speech.asr.config.AsrConfig;
 import speech.asr.whisper.DecodingOptions;
 import speech.asr.whisper.Task;
@@ -25,11 +24,11 @@ import speech.runtime.audio.Pcm;
 import speech.runtime.http.ApiException;
 import speech.runtime.work.InferenceQueue;
 
-/** Validates a request, then decodes the audio and runs the Transcriber on the bounded queue. */
+/** Checks a command against the model and the limits, then decodes the audio and runs the Transcriber on the bounded queue. */
 @ApplicationScoped
 public class TranscriptionService {
 
-    public record Result(Transcript transcript, ResponseFormat format, String model, double processingSeconds) {
+    public record Result(Transcript transcript, String model, double processingSeconds) {
     }
 
     private final AsrConfig config;
@@ -63,31 +62,28 @@ public class TranscriptionService {
         piecePool.shutdownNow();
     }
 
-    public Result transcribe(TranscriptionRequest req) {
-        ResponseFormat format = ResponseFormat.parse(req.responseFormat()).orElseThrow(() -> ApiException.invalidParam("response_format",
-                "response_format '" + req.responseFormat() + "' is not one of " + ResponseFormat.names()));
-        checkGranularities(req.timestampGranularities(), format);
-        checkFile(req);
-        WhisperModel model = models.require(req.model());
-        DecodingOptions options = options(req, model);
+    public Result transcribe(TranscribeCommand command) {
+        checkFile(command);
+        WhisperModel model = models.require(command.model());
+        DecodingOptions options = options(command, model);
 
         long start = System.nanoTime();
-        Transcript transcript = queue.submit(() -> run(model, req, options), config.requestTimeout());
+        Transcript transcript = queue.submit(() -> run(model, command, options), config.requestTimeout());
         double seconds = (System.nanoTime() - start) / 1e9;
 
         Timer.builder("asr.request").description("transcription requests, queue wait included")
-                .tags("model", model.id(), "task", req.task().apiName()).register(registry)
+                .tags("model", model.id(), "task", command.task().apiName()).register(registry)
                 .record(java.time.Duration.ofNanos(System.nanoTime() - start));
         audioSeconds.increment(transcript.duration());
         if (transcript.duration() > 0) {
             realTimeFactor.record(seconds / transcript.duration());
         }
-        return new Result(transcript, format, model.id(), seconds);
+        return new Result(transcript, model.id(), seconds);
     }
 
-    private Transcript run(WhisperModel model, TranscriptionRequest req, DecodingOptions options) {
+    private Transcript run(WhisperModel model, TranscribeCommand command, DecodingOptions options) {
         double maxSeconds = config.maxAudioDuration().toMillis() / 1000.0;
-        Pcm pcm = ffmpeg.decode(req.file(), model.spec().audio().sampleRate(), maxSeconds);
+        Pcm pcm = ffmpeg.decode(command.file(), model.spec().audio().sampleRate(), maxSeconds);
         if (pcm.durationSeconds() > maxSeconds) {
             throw ApiException.invalidParam("file", "the audio is longer than the limit of " + config.maxAudioDuration().toSeconds() + " s");
         }
@@ -97,14 +93,14 @@ public class TranscriptionService {
         return new Transcriber(model, piecePool).transcribe(pcm.samples(), options, s -> { });
     }
 
-    private DecodingOptions options(TranscriptionRequest req, WhisperModel model) {
-        if (req.task() == Task.TRANSLATE && !model.spec().multilingual()) {
+    private DecodingOptions options(TranscribeCommand command, WhisperModel model) {
+        if (command.task() == Task.TRANSLATE && !model.spec().multilingual()) {
             throw ApiException.invalidParam("model", "model " + model.id() + " is English-only and cannot translate; use a multilingual model");
         }
-        DecodingOptions o = DecodingOptions.defaults().withTask(req.task())
-                .withLanguage(language(req.language(), model))
-                .withInitialPrompt(req.prompt() == null || req.prompt().isBlank() ? null : req.prompt())
-                .withTemperatures(DecodingOptions.ladderFrom(temperature(req.temperature())));
+        DecodingOptions o = DecodingOptions.defaults().withTask(command.task())
+                .withLanguage(language(command.language(), model))
+                .withInitialPrompt(command.prompt())
+                .withTemperatures(DecodingOptions.ladderFrom(command.temperature()));
         return config.beamSize().map(o::withBeamSize).orElse(o);
     }
 
@@ -126,45 +122,12 @@ public class TranscriptionService {
         return code;
     }
 
-    private static double temperature(String value) {
-        if (value == null || value.isBlank()) {
-            return 0.0;
+    private void checkFile(TranscribeCommand command) {
+        if (command.fileSize() > config.maxUploadSize()) {
+            throw ApiException.payloadTooLarge("the file is " + command.fileSize() + " bytes; the limit is " + config.maxUploadSize() + " bytes");
         }
-        try {
-            double t = Double.parseDouble(value.strip());
-            if (t >= 0 && t <= 1) {
-                return t;
-            }
-        } catch (NumberFormatException ignored) {
-            // answered below
-        }
-        throw ApiException.invalidParam("temperature", "temperature must be a number between 0 and 1");
-    }
-
-    private void checkFile(TranscriptionRequest req) {
-        if (req.file() == null) {
-            throw ApiException.invalidParam("file", "the form has no 'file' part with the audio");
-        }
-        if (req.fileSize() > config.maxUploadSize()) {
-            throw ApiException.payloadTooLarge("the file is " + req.fileSize() + " bytes; the limit is " + config.maxUploadSize() + " bytes");
-        }
-        if (req.fileSize() == 0) {
+        if (command.fileSize() == 0) {
             throw new AudioDecodeException("the uploaded file is empty");
-        }
-    }
-
-    private static void checkGranularities(List<String> granularities, ResponseFormat format) {
-        for (String g : granularities) {
-            String v = g == null ? "" : g.strip().toLowerCase(Locale.ROOT);
-            if (v.equals("word")) {
-                throw ApiException.invalidParam("timestamp_granularities[]", "word timestamps are not supported yet; use 'segment'");
-            }
-            if (!v.equals("segment")) {
-                throw ApiException.invalidParam("timestamp_granularities[]", "timestamp_granularities[] must be 'segment'");
-            }
-            if (format != ResponseFormat.VERBOSE_JSON) {
-                throw ApiException.invalidParam("timestamp_granularities[]", "timestamp_granularities[] needs response_format=verbose_json");
-            }
         }
     }
 }

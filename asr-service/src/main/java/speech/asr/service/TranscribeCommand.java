@@ -1,0 +1,16 @@
+package speech.asr.service;
+
+import java.nio.file.Path;
+import speech.asr.whisper.Task;
+
+/**
+ * One transcription as the api layer parsed it: the form's types are checked, what depends on the
+ * model (language, translate on an English-only model) and on the limits is checked by the service.
+ *
+ * @param model       model id as sent; null = the default model
+ * @param language    ISO 639-1 code as sent; null = detect
+ * @param prompt      initial prompt; null = none
+ * @param temperature the first temperature of the fallback ladder, in [0, 1]
+ */
+public record TranscribeCommand(Task task, Path file, long fileSize, String model, String language, String prompt, double temperature) {
+}
