@@ -1,6 +1,7 @@
 package speech.runtime.http;
 
 import java.util.Map;
+import speech.runtime.error.InvalidRequestException;
 
 /**
  * An error the client can act on: HTTP status, a stable code, a message for a person. Thrown by
@@ -29,7 +30,7 @@ public class ApiException extends RuntimeException {
 
     /** 400 naming the offending request field. */
     public static ApiException invalidParam(String param, String message) {
-        return new ApiException(400, "invalid_" + param.replaceAll("[^a-z_]", ""), message, param, null, null);
+        return new ApiException(400, InvalidRequestException.invalidCode(param), message, param, null, null);
     }
 
     public static ApiException notFound(String code, String message, Map<String, Object> details) {

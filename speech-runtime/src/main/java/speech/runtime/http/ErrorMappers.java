@@ -8,6 +8,7 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import speech.runtime.audio.AudioDecodeException;
+import speech.runtime.error.InvalidRequestException;
 import speech.runtime.model.ModelException;
 
 /**
@@ -25,6 +26,11 @@ public class ErrorMappers {
             r.header("Retry-After", e.retryAfterSeconds());
         }
         return r.build();
+    }
+
+    @ServerExceptionMapper
+    public Response invalid(InvalidRequestException e) {
+        return body(400, ApiError.of(400, e.code(), e.getMessage(), e.param(), e.details())).build();
     }
 
     @ServerExceptionMapper

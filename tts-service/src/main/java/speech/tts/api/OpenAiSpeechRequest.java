@@ -2,7 +2,8 @@ package speech.tts.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import speech.runtime.http.ApiException;
-import speech.tts.service.SpeechJob;
+import speech.tts.echo.SamplerSettings;
+import speech.tts.service.SpeakCommand;
 
 /**
  * OpenAI's POST /v1/audio/speech body: model, input, voice (a voice id or name), response_format
@@ -14,7 +15,7 @@ public record OpenAiSpeechRequest(String model, String input, String voice, Stri
 
     private static final java.util.Set<String> OPENAI_MODELS = java.util.Set.of("tts-1", "tts-1-hd", "gpt-4o-mini-tts");
 
-    SpeechJob toJob() {
+    SpeakCommand toCommand() {
         if (instructions != null && !instructions.isBlank()) {
             throw ApiException.invalidParam("instructions", "instructions are not supported by Echo-TTS; describe delivery in the text");
         }
@@ -22,7 +23,7 @@ public record OpenAiSpeechRequest(String model, String input, String voice, Stri
             throw ApiException.invalidParam("voice", "voice is required: a voice id or name from GET /v1/audio/voices");
         }
         String modelId = model == null || OPENAI_MODELS.contains(model) ? null : model;
-        return new SpeechJob(input, voice, true, modelId, responseFormat == null ? "mp3" : responseFormat, null,
-                speed == null ? 1.0 : speed, settings -> settings);
+        return new SpeakCommand(input, voice, true, modelId, responseFormat == null ? "mp3" : responseFormat, null,
+                speed == null ? 1.0 : speed, SamplerSettings.Overrides.NONE);
     }
 }

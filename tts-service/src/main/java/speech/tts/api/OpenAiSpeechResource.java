@@ -38,7 +38,7 @@ public class OpenAiSpeechResource {
         if (request == null) {
             throw ApiException.badRequest("missing_body", "a JSON body with \"input\" and \"voice\" is required");
         }
-        return Audio.speech(speech.speak(request.toJob()));
+        return Audio.speech(speech.speak(request.toCommand()));
     }
 
     @GET

@@ -1,8 +1,12 @@
 package speech.tts.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import speech.tts.echo.SamplerSettings;
-import speech.tts.service.SpeechJob;
+import speech.tts.service.SpeakCommand;
 
 /**
  * POST /v1/speech body. Every sampler field is optional; a missing one keeps the upstream default
@@ -14,19 +18,11 @@ public record SpeechRequest(String text, String voiceId, String model, String fo
                             Float truncationFactor, Float rescaleK, Float rescaleSigma,
                             Float speakerKvScale, Integer speakerKvMaxLayers, Float speakerKvMinT, Integer sequenceLength) {
 
-    SpeechJob toJob() {
-        return new SpeechJob(text, voiceId, false, model, format, seed, 1.0, d -> new SamplerSettings(
-                numSteps != null ? numSteps : d.numSteps(),
-                cfgScaleText != null ? cfgScaleText : d.cfgScaleText(),
-                cfgScaleSpeaker != null ? cfgScaleSpeaker : d.cfgScaleSpeaker(),
-                cfgMinT != null ? cfgMinT : d.cfgMinT(),
-                cfgMaxT != null ? cfgMaxT : d.cfgMaxT(),
-                truncationFactor != null ? truncationFactor : d.truncationFactor(),
-                rescaleK != null ? rescaleK : d.rescaleK(),
-                rescaleSigma != null ? rescaleSigma : d.rescaleSigma(),
-                speakerKvScale != null ? speakerKvScale : d.speakerKvScale(),
-                speakerKvMaxLayers != null ? speakerKvMaxLayers : d.speakerKvMaxLayers(),
-                speakerKvMinT != null ? speakerKvMinT : d.speakerKvMinT(),
-                sequenceLength != null ? sequenceLength : d.sequenceLength()));
+    /** Picks the sampler fields out of the request by their JSON names (text, voice_id … are not sampler fields). */
+    private static final ObjectMapper SAMPLER_FIELDS = JsonMapper.builder().propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+
+    SpeakCommand toCommand() {
+        return new SpeakCommand(text, voiceId, false, model, format, seed, 1.0, SAMPLER_FIELDS.convertValue(this, SamplerSettings.Overrides.class));
     }
 }

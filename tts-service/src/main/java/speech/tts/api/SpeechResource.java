@@ -27,6 +27,6 @@ public class SpeechResource {
         if (request == null) {
             throw ApiException.badRequest("missing_body", "a JSON body with at least \"text\" is required");
         }
-        return Audio.speech(speech.speak(request.toJob()));
+        return Audio.speech(speech.speak(request.toCommand()));
     }
 }

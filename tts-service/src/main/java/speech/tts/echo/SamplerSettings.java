@@ -1,6 +1,11 @@
 package speech.tts.echo;
 
-import speech.runtime.http.ApiException;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import speech.runtime.error.InvalidRequestException;
 
 /**
  * Every sampler option of upstream's {@code sample_euler_cfg_independent_guidances}, with upstream's
@@ -9,20 +14,55 @@ import speech.runtime.http.ApiException;
  *
  * <p>Optional features are {@code null} when off, as upstream's {@code None}: truncation (τ), temporal
  * score rescaling (k and σ together) and force-speaker (K/V scale, its layer count and its end time).
+ *
+ * <p>The JSON names are the request's and the stored generation's ({@code num_steps} …); Jackson
+ * writes and reads the record, and merges a request's {@link Overrides} onto the defaults by name.
  */
 public record SamplerSettings(
-        int numSteps,
-        float cfgScaleText,
-        float cfgScaleSpeaker,
-        float cfgMinT,
-        float cfgMaxT,
-        Float truncationFactor,
-        Float rescaleK,
-        Float rescaleSigma,
-        Float speakerKvScale,
-        Integer speakerKvMaxLayers,
-        Float speakerKvMinT,
-        int sequenceLength) {
+        @JsonProperty("num_steps") int numSteps,
+        @JsonProperty("cfg_scale_text") float cfgScaleText,
+        @JsonProperty("cfg_scale_speaker") float cfgScaleSpeaker,
+        @JsonProperty("cfg_min_t") float cfgMinT,
+        @JsonProperty("cfg_max_t") float cfgMaxT,
+        @JsonProperty("truncation_factor") Float truncationFactor,
+        @JsonProperty("rescale_k") Float rescaleK,
+        @JsonProperty("rescale_sigma") Float rescaleSigma,
+        @JsonProperty("speaker_kv_scale") Float speakerKvScale,
+        @JsonProperty("speaker_kv_max_layers") Integer speakerKvMaxLayers,
+        @JsonProperty("speaker_kv_min_t") Float speakerKvMinT,
+        @JsonProperty("sequence_length") int sequenceLength) {
+
+    /** The fields a request sets, null where it keeps the default; same JSON names as the settings. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Overrides(
+            @JsonProperty("num_steps") Integer numSteps,
+            @JsonProperty("cfg_scale_text") Float cfgScaleText,
+            @JsonProperty("cfg_scale_speaker") Float cfgScaleSpeaker,
+            @JsonProperty("cfg_min_t") Float cfgMinT,
+            @JsonProperty("cfg_max_t") Float cfgMaxT,
+            @JsonProperty("truncation_factor") Float truncationFactor,
+            @JsonProperty("rescale_k") Float rescaleK,
+            @JsonProperty("rescale_sigma") Float rescaleSigma,
+            @JsonProperty("speaker_kv_scale") Float speakerKvScale,
+            @JsonProperty("speaker_kv_max_layers") Integer speakerKvMaxLayers,
+            @JsonProperty("speaker_kv_min_t") Float speakerKvMinT,
+            @JsonProperty("sequence_length") Integer sequenceLength) {
+
+        public static final Overrides NONE = new Overrides(null, null, null, null, null, null, null, null, null, null, null, null);
+
+        /** {@code defaults} with every field this sets replaced (null fields are not written, so they keep the default). */
+        public SamplerSettings applyTo(SamplerSettings defaults) {
+            ObjectNode merged = JSON.valueToTree(defaults);
+            merged.setAll((ObjectNode) JSON.valueToTree(this));
+            try {
+                return JSON.treeToValue(merged, SamplerSettings.class);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("settings and overrides disagree on a field's type", e);
+            }
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     public static final int NUM_STEPS = 40;
     public static final float CFG_SCALE_TEXT = 3.0f;
@@ -58,7 +98,7 @@ public record SamplerSettings(
     }
 
     /**
-     * 400 naming the field for anything out of range, and for options that would do nothing
+     * {@link InvalidRequestException} naming the field for anything out of range, and for options that would do nothing
      * (half of a rescale pair, force-speaker parts without a scale, force-speaker without a voice).
      */
     public SamplerSettings validate(int maxLatentLength, int layers, boolean hasSpeaker) {
@@ -68,13 +108,13 @@ public record SamplerSettings(
         range("cfg_min_t", cfgMinT, 0, 1);
         range("cfg_max_t", cfgMaxT, 0, 1);
         if (cfgMinT > cfgMaxT) {
-            throw ApiException.invalidParam("cfg_min_t", "cfg_min_t (" + cfgMinT + ") must not exceed cfg_max_t (" + cfgMaxT + ")");
+            throw InvalidRequestException.invalidParam("cfg_min_t", "cfg_min_t (" + cfgMinT + ") must not exceed cfg_max_t (" + cfgMaxT + ")");
         }
         positive("truncation_factor", truncationFactor, 2);
         positive("rescale_k", rescaleK, 10);
         positive("rescale_sigma", rescaleSigma, 100);
         if ((rescaleK == null) != (rescaleSigma == null)) {
-            throw ApiException.invalidParam(rescaleK == null ? "rescale_k" : "rescale_sigma",
+            throw InvalidRequestException.invalidParam(rescaleK == null ? "rescale_k" : "rescale_sigma",
                     "rescale_k and rescale_sigma work together: give both or neither");
         }
         positive("speaker_kv_scale", speakerKvScale, 10);
@@ -85,11 +125,11 @@ public record SamplerSettings(
             range("speaker_kv_min_t", speakerKvMinT, 0, 1);
         }
         if (speakerKvScale == null && (speakerKvMaxLayers != null || speakerKvMinT != null)) {
-            throw ApiException.invalidParam(speakerKvMaxLayers != null ? "speaker_kv_max_layers" : "speaker_kv_min_t",
+            throw InvalidRequestException.invalidParam(speakerKvMaxLayers != null ? "speaker_kv_max_layers" : "speaker_kv_min_t",
                     "speaker_kv_max_layers and speaker_kv_min_t only apply with speaker_kv_scale");
         }
         if (speakerKvScale != null && !hasSpeaker) {
-            throw ApiException.invalidParam("speaker_kv_scale", "speaker_kv_scale needs a voice_id (there is no speaker to force)");
+            throw InvalidRequestException.invalidParam("speaker_kv_scale", "speaker_kv_scale needs a voice_id (there is no speaker to force)");
         }
         range("sequence_length", sequenceLength, 1, maxLatentLength);
         return this;
@@ -97,13 +137,13 @@ public record SamplerSettings(
 
     private static void range(String param, double value, double min, double max) {
         if (!(value >= min && value <= max)) {
-            throw ApiException.invalidParam(param, param + " must be between " + fmt(min) + " and " + fmt(max) + ", got " + fmt(value));
+            throw InvalidRequestException.invalidParam(param, param + " must be between " + fmt(min) + " and " + fmt(max) + ", got " + fmt(value));
         }
     }
 
     private static void positive(String param, Float value, double max) {
         if (value != null && !(value > 0 && value <= max)) {
-            throw ApiException.invalidParam(param, param + " must be greater than 0 and at most " + fmt(max) + ", got " + fmt(value));
+            throw InvalidRequestException.invalidParam(param, param + " must be greater than 0 and at most " + fmt(max) + ", got " + fmt(value));
         }
     }
 

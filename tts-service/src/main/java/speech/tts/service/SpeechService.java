@@ -1,5 +1,6 @@
 package speech.tts.service;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -8,8 +9,6 @@ import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import speech.runtime.audio.AudioEncoder;
 import speech.runtime.audio.AudioFormat;
@@ -65,29 +64,29 @@ public class SpeechService {
         this.generationTime = Timer.builder("tts_generation_seconds").description("time to synthesise one request").register(registry);
     }
 
-    public Speech speak(SpeechJob job) {
-        String text = checkText(job.text());
-        AudioFormat format = AudioFormat.parse(job.format() == null ? "wav" : job.format())
+    public Speech speak(SpeakCommand command) {
+        String text = checkText(command.text());
+        AudioFormat format = AudioFormat.parse(command.format() == null ? "wav" : command.format())
                 .orElseThrow(() -> ApiException.invalidParam("format", "format must be one of " + AudioFormat.names()));
-        if (!(job.speed() >= 0.25 && job.speed() <= 4.0)) {
+        if (!(command.speed() >= 0.25 && command.speed() <= 4.0)) {
             throw ApiException.invalidParam("speed", "speed must be between 0.25 and 4.0");
         }
-        EchoModel model = models.model(job.model());
-        Voice voice = job.voice() == null ? null : (job.voiceByName() ? voices.byIdOrName(job.voice()) : voices.get(job.voice()))
-                .orElseThrow(() -> ApiException.notFound("voice_not_found", "no voice '" + job.voice() + "'; GET /v1/voices lists them", null));
+        EchoModel model = models.model(command.model());
+        Voice voice = command.voice() == null ? null : (command.voiceByName() ? voices.byIdOrName(command.voice()) : voices.get(command.voice()))
+                .orElseThrow(() -> ApiException.notFound("voice_not_found", "no voice '" + command.voice() + "'; GET /v1/voices lists them", null));
         if (voice != null && !voice.model().equals(model.id())) {
             throw ApiException.invalidParam("voice_id", "voice " + voice.id() + " was made with model " + voice.model() + ", not " + model.id());
         }
         EchoModel.Constants c = model.constants();
-        SamplerSettings settings = job.settings().apply(SamplerSettings.defaults(c.maxLatentLength()))
+        SamplerSettings settings = command.sampler().applyTo(SamplerSettings.defaults(c.maxLatentLength()))
                 .withForceSpeakerDefaults().validate(c.maxLatentLength(), c.layers(), voice != null);
-        long seed = job.seed() != null ? job.seed() : SEEDS.nextLong() & Long.MAX_VALUE;
+        long seed = command.seed() != null ? command.seed() : SEEDS.nextLong() & Long.MAX_VALUE;
 
         long start = System.nanoTime();
         Synthesizer.Result result = queue.submit(() -> models.synthesizer(model).synthesize(text, voices.speaker(model, voice), settings, seed),
                 config.queue().timeout());
         Pcm pcm = new Pcm(result.audio(), result.sampleRate());
-        Pcm spoken = job.speed() == 1.0 ? pcm : encoder.tempo(pcm, job.speed());
+        Pcm spoken = command.speed() == 1.0 ? pcm : encoder.tempo(pcm, command.speed());
         byte[] audio = encoder.encode(spoken, format);
         long elapsedNanos = System.nanoTime() - start;
 
@@ -95,7 +94,7 @@ public class SpeechService {
         record(result, elapsedNanos, seconds);
         Generation generation = generations.save(new Generation(Ids.next("gen"), voice == null ? null : voice.id(), model.id(), text,
                 format.name().toLowerCase(java.util.Locale.ROOT), format.mediaType(), seconds, TimeUnit.NANOSECONDS.toMillis(elapsedNanos),
-                seed, settingsJson(settings, job.speed()), 0, Instant.ofEpochMilli(System.currentTimeMillis())), audio);
+                seed, settingsJson(settings, command.speed()), 0, Instant.ofEpochMilli(System.currentTimeMillis())), audio);
         return new Speech(audio, format.mediaType(), generation);
     }
 
@@ -128,23 +127,13 @@ public class SpeechService {
         }
     }
 
-    private String settingsJson(SamplerSettings s, double speed) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("num_steps", s.numSteps());
-        m.put("cfg_scale_text", s.cfgScaleText());
-        m.put("cfg_scale_speaker", s.cfgScaleSpeaker());
-        m.put("cfg_min_t", s.cfgMinT());
-        m.put("cfg_max_t", s.cfgMaxT());
-        m.put("truncation_factor", s.truncationFactor());
-        m.put("rescale_k", s.rescaleK());
-        m.put("rescale_sigma", s.rescaleSigma());
-        m.put("speaker_kv_scale", s.speakerKvScale());
-        m.put("speaker_kv_max_layers", s.speakerKvMaxLayers());
-        m.put("speaker_kv_min_t", s.speakerKvMinT());
-        m.put("sequence_length", s.sequenceLength());
-        m.put("speed", speed);
+    /** What a generation stores: the settings as sent to the sampler, and the speed applied after it. */
+    record StoredSettings(@JsonUnwrapped SamplerSettings sampler, double speed) {
+    }
+
+    private String settingsJson(SamplerSettings settings, double speed) {
         try {
-            return json.writeValueAsString(m);
+            return json.writeValueAsString(new StoredSettings(settings, speed));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -1,18 +1,18 @@
 package speech.tts.service;
 
-import java.util.function.UnaryOperator;
 import speech.tts.echo.SamplerSettings;
 
 /**
- * One speech request as the service sees it (both APIs map onto it).
+ * One speech request as the api layer parsed it (both APIs map onto it); the service checks it
+ * against the model, the voice and the limits.
  *
  * @param voice    voice id (or, when {@code voiceByName}, an id or a name); null = unconditioned speech
  * @param model    model id; null = the default model
  * @param format   output format name (wav, flac, mp3, opus, pcm …)
  * @param seed     noise seed; null = a random one, reported back
  * @param speed    playback speed factor applied after synthesis (1 = as generated)
- * @param settings request overrides applied to {@link SamplerSettings#defaults}
+ * @param sampler  the request's sampler fields, applied to {@link SamplerSettings#defaults}
  */
-public record SpeechJob(String text, String voice, boolean voiceByName, String model, String format, Long seed, double speed,
-                        UnaryOperator<SamplerSettings> settings) {
+public record SpeakCommand(String text, String voice, boolean voiceByName, String model, String format, Long seed, double speed,
+                           SamplerSettings.Overrides sampler) {
 }
