@@ -355,3 +355,11 @@ def test_no_speaker_rows_are_never_fully_masked(sessions):
                text_k=np_(c["text_k"]), text_v=np_(c["text_v"]), speaker_k=sk, speaker_v=sv,
                spk_kv_scale=np.ones(2, np.float32))
     assert np.isfinite(v).all()
+
+
+def test_manifest_says_the_fixture_checkpoints_declare_no_licence(exported):
+    _, manifest = exported
+    licence = manifest["license"]
+    assert licence["id"] == "NOASSERTION" and licence["non_commercial"] is False
+    assert [c["role"] for c in licence["checkpoints"]] == ["dit", "codec"]
+    assert all(c["declared_by"].startswith("none declared") for c in licence["checkpoints"])

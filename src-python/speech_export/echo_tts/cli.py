@@ -15,6 +15,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", required=True, help="output folder")
     p.add_argument("--precision", choices=("fp32", "fp16", "bf16"), default="fp32",
                    help="DiT weights/compute precision (graph I/O stays float32; the codec stays fp32)")
+    p.add_argument("--license", default=None,
+                   help="SPDX id of the DiT weights' licence (default: from the model card)")
+    p.add_argument("--codec-license", default=None,
+                   help="SPDX id of the codec weights' licence (default: from the model card)")
     p.add_argument("--random-weights", action="store_true",
                    help="real architecture with random weights, no download (size/time/memory benchmark)")
     p.add_argument("--skip-parity", action="store_true", help="do not run the ONNX Runtime vs PyTorch check")
@@ -38,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     manifest = export(None if args.random_weights else args.checkpoint,
                       None if args.random_weights else args.codec, args.out, precision=args.precision,
                       pca=args.pca, random_weights=args.random_weights, parity=not args.skip_parity,
-                      graphs=graphs)
+                      graphs=graphs, licenses=(args.license, args.codec_license))
     print(json.dumps({"out": args.out, "timings": manifest["timings"],
                       "parity_passed": (manifest["parity"] or {}).get("passed")}, indent=2))
     return 0

