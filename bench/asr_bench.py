@@ -68,7 +68,7 @@ def run_service(beam: int, threads: int, port: int = 18089) -> tuple[str, float]
         sys.exit(f"{JAR} is missing: ./mvnw -pl speech-runtime,onnx-export,asr-service package -DskipTests")
     env = dict(os.environ, ASR_MODELS_DIR=str(MODELS), ASR_DEFAULT_MODEL="tiny.en", ASR_BEAM_SIZE=str(beam),
                SPEECH_ORT_INTRA_OP_THREADS=str(threads), QUARKUS_HTTP_PORT=str(port))
-    proc = subprocess.Popen(["java", "-jar", str(JAR)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(["java", "--enable-native-access=ALL-UNNAMED", "-jar", str(JAR)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         base = f"http://127.0.0.1:{port}"
         for _ in range(600):

@@ -11,6 +11,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="${1:-$root/tts-service/target/bench}"
 steps="${STEPS:-10}"
 venv="$("$root/bin/python-env")"
+# shellcheck source=../bin/lib/java-env
+. "$root/bin/lib/java-env"
 py() { PYTHONPATH="$root/src-python" "$venv/bin/python" "$@"; }
 mkdir -p "$work"
 
@@ -31,7 +33,7 @@ if [ ! -f "$jar" ]; then echo "no $jar: run ./mvnw -pl speech-runtime,tts-servic
 echo "== service: 1 vs 4 concurrent requests (num_steps ${SERVICE_STEPS:-8}, 640 latents, JFK voice)"
 port="${PORT:-18181}"; data="$work/data"; rm -rf "$data"
 TTS_MODELS_DIR="$work/models" TTS_DATA_DIR="$data" QUARKUS_HTTP_PORT="$port" TTS_QUEUE_CAPACITY=16 \
-    java -jar "$jar" >"$work/service.log" 2>&1 &
+    java --enable-native-access=ALL-UNNAMED -jar "$jar" >"$work/service.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT
 for _ in $(seq 120); do curl -sf "localhost:$port/q/health/ready" >/dev/null && break; sleep 1; done

@@ -5,13 +5,14 @@
 # Models are not in the image: mount the volume the export image fills (docker/export.Dockerfile)
 # at /models; voices and generations live in the /data volume.
 ARG CUDA_IMAGE=nvidia/cuda:12.8.1-cudnn-runtime-ubuntu22.04
-ARG JDK_IMAGE=eclipse-temurin:17-jdk-jammy
-ARG JRE_IMAGE=eclipse-temurin:17-jre-jammy
+ARG JDK_IMAGE=eclipse-temurin:25-jdk-noble
+ARG JRE_IMAGE=eclipse-temurin:25-jre-noble
 
 FROM ${JDK_IMAGE} AS build
 WORKDIR /src
 COPY mvnw pom.xml ./
 COPY .mvn/ .mvn/
+COPY bin/lib/java-env bin/lib/
 COPY speech-runtime/pom.xml speech-runtime/
 COPY onnx-export/pom.xml onnx-export/
 COPY asr-service/pom.xml asr-service/
@@ -74,4 +75,4 @@ EXPOSE 8081
 USER 10001:10001
 HEALTHCHECK --interval=15s --timeout=5s --start-period=180s --retries=3 \
     CMD ["sh", "-c", "curl -fsS \"http://127.0.0.1:${QUARKUS_HTTP_PORT}/q/health/ready\" > /dev/null || exit 1"]
-ENTRYPOINT ["java", "-Donnxruntime.native.path=/opt/onnxruntime/lib", "-jar", "/app/quarkus-run.jar"]
+ENTRYPOINT ["java", "--enable-native-access=ALL-UNNAMED", "-Donnxruntime.native.path=/opt/onnxruntime/lib", "-jar", "/app/quarkus-run.jar"]

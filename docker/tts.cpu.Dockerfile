@@ -2,13 +2,14 @@
 # TTS service (Echo-TTS on ONNX Runtime) for machines without a GPU: a small JRE base and the CPU
 # onnxruntime artifact. GPU machines: docker/tts.Dockerfile. Build from the repository root:
 #   docker build -f docker/tts.cpu.Dockerfile --build-arg GIT_COMMIT="$(git rev-parse HEAD)" -t speech-tts:cpu .
-ARG JDK_IMAGE=eclipse-temurin:17-jdk-jammy
-ARG JRE_IMAGE=eclipse-temurin:17-jre-jammy
+ARG JDK_IMAGE=eclipse-temurin:25-jdk-noble
+ARG JRE_IMAGE=eclipse-temurin:25-jre-noble
 
 FROM ${JDK_IMAGE} AS build
 WORKDIR /src
 COPY mvnw pom.xml ./
 COPY .mvn/ .mvn/
+COPY bin/lib/java-env bin/lib/
 COPY speech-runtime/pom.xml speech-runtime/
 COPY onnx-export/pom.xml onnx-export/
 COPY asr-service/pom.xml asr-service/
@@ -65,4 +66,4 @@ EXPOSE 8081
 USER 10001:10001
 HEALTHCHECK --interval=15s --timeout=5s --start-period=180s --retries=3 \
     CMD ["sh", "-c", "curl -fsS \"http://127.0.0.1:${QUARKUS_HTTP_PORT}/q/health/ready\" > /dev/null || exit 1"]
-ENTRYPOINT ["java", "-Donnxruntime.native.path=/opt/onnxruntime/lib", "-jar", "/app/quarkus-run.jar"]
+ENTRYPOINT ["java", "--enable-native-access=ALL-UNNAMED", "-Donnxruntime.native.path=/opt/onnxruntime/lib", "-jar", "/app/quarkus-run.jar"]

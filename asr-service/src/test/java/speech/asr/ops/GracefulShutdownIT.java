@@ -41,7 +41,8 @@ class GracefulShutdownIT {
         }
         String base = "http://127.0.0.1:" + port;
         Path log = Files.createTempFile("asr-shutdown", ".log");
-        ProcessBuilder pb = new ProcessBuilder("java", "-XX:ErrorFile=target/hs_err_pid%p.log", "-jar", JAR.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-XX:ErrorFile=target/hs_err_pid%p.log", "-jar", JAR.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(Map.of("QUARKUS_HTTP_PORT", String.valueOf(port), "QUARKUS_HTTP_HOST", "127.0.0.1",
                 "ASR_MODELS_DIR", System.getProperty("speech.test.models-dir"), "ASR_DEFAULT_MODEL", "tiny.en",
                 "SPEECH_ORT_PROVIDER", "cpu", "ASR_QUEUE_CAPACITY", "16", "QUARKUS_SHUTDOWN_DELAY", "2s"));
