@@ -18,7 +18,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = REPO / "bin"
-SCRIPTS = ["transcribe", "speak", "voices", "start", "stop", "export-models", "python-env", "lib/cli.sh"]
+SCRIPTS = ["transcribe", "speak", "voices", "start", "stop", "export-models", "python-env", "lib/cli.sh", "lib/java-env"]
 
 
 def test_shellcheck_passes():
@@ -261,3 +261,63 @@ def test_voices_list_create_delete(server, tmp_path):
     assert run("voices", "delete", "nobody", url=server.url).returncode == 3
     assert run("voices", "create", "OnlyName", url=server.url).returncode == 1
     assert run("voices", "--json", url=server.url).stdout.startswith('{"object": "list"')
+
+
+# ---- Java lookup (bin/lib/java-env, sourced by mvnw, .ci/run and bin/start) ------------------------
+
+def fake_jdk(root: Path, version: str) -> Path:
+    """A JDK home whose bin/java answers -version as that release would."""
+    home = root / f"jdk-{version}"
+    (home / "bin").mkdir(parents=True)
+    java = home / "bin" / "java"
+    java.write_text(f'#!/bin/sh\necho \'openjdk version "{version}" 2025-09-16\' >&2\n')
+    java.chmod(0o755)
+    return home
+
+
+def java_env(tmp_path, *, java_home=None, path_java=None, jdk_dirs=()):
+    """Sources java-env in sh with a controlled JAVA_HOME, `java` on PATH and JDK folders; prints the result."""
+    env = {k: v for k, v in os.environ.items() if k != "JAVA_HOME"}
+    env["PATH"] = (f"{path_java / 'bin'}:" if path_java else "") + "/usr/bin:/bin"
+    env["SPEECH_JDK_DIRS"] = " ".join(map(str, jdk_dirs)) or str(tmp_path / "none")
+    if java_home:
+        env["JAVA_HOME"] = str(java_home)
+    script = f'. "{BIN / "lib/java-env"}" || exit 1; echo "$JAVA_HOME"; command -v java'
+    return subprocess.run(["sh", "-c", script], capture_output=True, text=True, env=env, timeout=30)
+
+
+def test_java_env_keeps_a_java_home_of_25_or_newer(tmp_path):
+    jdk26, jdk17 = fake_jdk(tmp_path, "26.0.1"), fake_jdk(tmp_path, "17.0.15")
+    r = java_env(tmp_path, java_home=jdk26, path_java=jdk17)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == [str(jdk26), str(jdk26 / "bin/java")], "JAVA_HOME's java comes first on PATH"
+    assert r.stderr == "", "nothing to say when JAVA_HOME is already right"
+
+
+def test_java_env_finds_a_java_25_when_the_default_is_older(tmp_path):
+    jdk17, jdk25 = fake_jdk(tmp_path, "17.0.15"), fake_jdk(tmp_path, "25.0.3")
+    r = java_env(tmp_path, java_home=jdk17, path_java=jdk17, jdk_dirs=[jdk17, tmp_path / "missing", jdk25])
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == [str(jdk25), str(jdk25 / "bin/java")]
+    assert f"using Java 25 at {jdk25}" in r.stderr
+
+
+def test_java_env_without_java_25_says_what_to_install(tmp_path):
+    jdk17, jdk21 = fake_jdk(tmp_path, "17.0.15"), fake_jdk(tmp_path, "21.0.5")
+    r = java_env(tmp_path, path_java=jdk17, jdk_dirs=[jdk21])
+    assert r.returncode == 1 and r.stdout == ""
+    assert "Java 25 or newer is needed" in r.stderr and "= Java 17" in r.stderr and str(jdk21) in r.stderr
+    assert "install a JDK 25" in r.stderr and "JAVA_HOME" in r.stderr
+
+
+@pytest.mark.parametrize("command", [["mvnw", "--version"], ["bin/start", "--no-build"]])
+def test_mvnw_and_start_stop_clearly_without_java_25(tmp_path, command):
+    """The README's commands fail before doing anything when there is no Java 25 (mvnw: no Maven download)."""
+    jdk17 = fake_jdk(tmp_path, "17.0.15")
+    env = {k: v for k, v in os.environ.items() if k != "JAVA_HOME"}
+    env.update(PATH=f"{jdk17 / 'bin'}:{os.environ['PATH']}", SPEECH_JDK_DIRS=str(jdk17), SPEECH_DATA_DIR=str(tmp_path / "data"),
+               MAVEN_USER_HOME=str(tmp_path / "m2"))
+    r = subprocess.run([str(REPO / command[0]), *command[1:]], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "Java 25 or newer is needed" in r.stderr
+    assert not (tmp_path / "m2").exists(), "stopped before the wrapper downloads Maven"

@@ -109,7 +109,10 @@ def test_service_image_settings(service, variant):
         assert "nvidia" not in text and "-Pgpu" not in text and "onnxruntime.onnxruntime-*.jar" in text
         assert "FROM ${JRE_IMAGE}" in final and "SPEECH_ORT_PROVIDER=cpu" in final
     assert "-DskipTests" in text and "package" in text
+    assert "ARG JDK_IMAGE=eclipse-temurin:25-jdk-" in text and "ARG JRE_IMAGE=eclipse-temurin:25-jre-" in text, "Java 25"
+    assert "COPY bin/lib/java-env bin/lib/" in text, "mvnw sources it"
     assert '"-Donnxruntime.native.path=/opt/onnxruntime/lib"' in final
+    assert re.search(r'^ENTRYPOINT \["java", "--enable-native-access=ALL-UNNAMED",', final, re.M), "ORT's System.load and FFM calls"
     assert "COPY --from=build /onnxruntime/ /opt/onnxruntime/lib/" in final
     assert re.search(r"^USER 10001", final, re.M), "runs as a non-root user"
     assert "ffmpeg" in final
