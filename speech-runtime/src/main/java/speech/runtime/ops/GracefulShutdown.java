@@ -16,6 +16,7 @@ import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+import speech.runtime.engine.BatchScheduler;
 import speech.runtime.http.ApiError;
 import speech.runtime.work.InferenceQueue;
 
@@ -27,8 +28,9 @@ import speech.runtime.work.InferenceQueue;
  *   <li>after the delay, new {@code /v1/**} requests get 503 {@code shutting_down} with Retry-After;
  *       requests already in flight go on, and Quarkus waits up to {@code quarkus.shutdown.timeout}
  *       for them;</li>
- *   <li>on {@link ShutdownEvent}, before anything else closes, every {@link InferenceQueue} bean
- *       drains (again up to {@code quarkus.shutdown.timeout}), so models close with no job running.</li>
+ *   <li>on {@link ShutdownEvent}, before anything else closes, every {@link InferenceQueue} and
+ *       {@link BatchScheduler} bean drains (again up to {@code quarkus.shutdown.timeout}), so models
+ *       close with no job running.</li>
  * </ol>
  * Step 1 needs {@code quarkus.shutdown.delay-enabled=true} at build time (speech-runtime ships it as
  * a default); without it, steps 1 and 2 start together when the application stops.
@@ -42,6 +44,7 @@ public class GracefulShutdown {
     private final Duration timeout;
     private final int retryAfterSeconds;
     private final Instance<InferenceQueue> queues;
+    private final Instance<BatchScheduler<?, ?>> engines;
 
     private volatile boolean shuttingDown;
     /** {@link System#nanoTime()} from which new API requests are refused; null while serving. */
@@ -52,11 +55,12 @@ public class GracefulShutdown {
     GracefulShutdown(@ConfigProperty(name = "quarkus.shutdown.delay") Optional<Duration> delay,
             @ConfigProperty(name = "quarkus.shutdown.timeout") Optional<Duration> timeout,
             @ConfigProperty(name = "speech.shutdown.retry-after", defaultValue = "5") int retryAfterSeconds,
-            Instance<InferenceQueue> queues) {
+            Instance<InferenceQueue> queues, Instance<BatchScheduler<?, ?>> engines) {
         this.delay = delay.orElse(Duration.ZERO);
         this.timeout = timeout.orElse(Duration.ofSeconds(30));
         this.retryAfterSeconds = retryAfterSeconds;
         this.queues = queues;
+        this.engines = engines;
     }
 
     /** Step 1: fired by Quarkus before its shutdown delay when {@code quarkus.shutdown.delay-enabled}. */
@@ -94,14 +98,18 @@ public class GracefulShutdown {
         Long began = beganNanos;
         long deadline = Math.max(start, (began == null ? start : began + delay.toNanos()) + timeout.toNanos());
         boolean drained = true;
-        for (InferenceQueue queue : queues) {
-            LOG.infof("shutting down: draining an inference queue (%d running, %d waiting)", queue.running(), queue.depth());
-            try {
+        try {
+            for (InferenceQueue queue : queues) {
+                LOG.infof("shutting down: draining an inference queue (%d running, %d waiting)", queue.running(), queue.depth());
                 drained &= queue.drain(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
             }
+            for (BatchScheduler<?, ?> engine : engines) {
+                LOG.infof("shutting down: draining an engine (%s)", engine.stats());
+                drained &= engine.drain(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
         if (drained) {
             LOG.infof("shutting down: inference queues drained in %d ms", (System.nanoTime() - start) / 1_000_000);

@@ -2,8 +2,10 @@ package speech.runtime.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -27,14 +29,17 @@ class ItemBatchTest {
         // A long delay: the batch runs when it is full, so the test does not depend on timing.
         EngineLimits limits = EngineLimits.ofRows(3, 8, 1).withMaxQueueDelay(Duration.ofMinutes(1));
         try (BatchScheduler<Item<Integer, Integer>, Integer> encoder = new BatchScheduler<>("encoder", limits, doubler, null)) {
-            List<Item<Integer, Integer>> items = List.of(10, 20, 30).stream()
-                    .map(x -> new Item<Integer, Integer>(encoder.open(TIMEOUT), x)).toList();
-            for (Item<Integer, Integer> item : items) {
+            List<Job<Void, Integer>> requests = new ArrayList<>();
+            for (int x : List.of(10, 20, 30)) {
+                Job<Void, Integer> request = encoder.open(TIMEOUT);
+                Item<Integer, Integer> item = new Item<>(request, x);
+                item.result().thenAccept(request::complete);
                 encoder.submit(item);
+                requests.add(request);
             }
-            assertEquals(List.of(20, 40, 60), List.of(items.get(0).result().get(30, TimeUnit.SECONDS),
-                    items.get(1).result().get(30, TimeUnit.SECONDS), items.get(2).result().get(30, TimeUnit.SECONDS)));
+            assertEquals(List.of(20, 40, 60), requests.stream().map(Job::await).toList());
             assertEquals(List.of(List.of(10, 20, 30)), batches);
+            assertTrue(encoder.drain(Duration.ofSeconds(30)));
             assertEquals(3, encoder.stats().lastStepRows());
         }
     }

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Fires the event Quarkus fires on SIGTERM (with {@code quarkus.shutdown.delay-enabled}) while an
  * inference job is running, then checks each step: readiness DOWN while still serving during the
- * delay, 503 + Retry-After for new requests after it, the in-flight request finishing with 200, and
- * the queue drain waiting for it. Its own profile, so the draining application is not reused.
+ * delay, 503 + Retry-After for new requests after it, the in-flight requests (one on an inference
+ * queue, one on an engine) finishing with 200, and the drain waiting for both. Its own profile, so the draining application is not reused.
  */
 @QuarkusTest
 @TestProfile(GracefulShutdownTest.ShortDelay.class)
@@ -51,6 +51,8 @@ class GracefulShutdownTest {
         OpsTestApp.Held.reset();
         CompletableFuture<HttpResponse<String>> inFlight = Http.getAsync(base + "v1/ops-test/held");
         assertTrue(OpsTestApp.Held.entered.await(10, TimeUnit.SECONDS), "held job started");
+        CompletableFuture<HttpResponse<String>> inEngine = Http.getAsync(base + "v1/ops-test/held-engine");
+        assertTrue(OpsTestApp.Held.engineEntered.await(10, TimeUnit.SECONDS), "held engine step started");
 
         long start = System.nanoTime();
         shutdownDelay.fire(new ShutdownDelayInitiatedEvent());
@@ -75,11 +77,15 @@ class GracefulShutdownTest {
         Thread.sleep(300);
         assertFalse(drained.isDone(), "drain waits for the running job");
         assertFalse(inFlight.isDone(), "in-flight request still running");
+        assertFalse(inEngine.isDone(), "in-flight engine request still running");
 
         OpsTestApp.Held.release.countDown();
         HttpResponse<String> finished = inFlight.get(10, TimeUnit.SECONDS);
         assertEquals(200, finished.statusCode());
         assertEquals("finished", finished.body());
+        HttpResponse<String> engineFinished = inEngine.get(10, TimeUnit.SECONDS);
+        assertEquals(200, engineFinished.statusCode());
+        assertEquals("finished", engineFinished.body());
         assertTrue(drained.get(10, TimeUnit.SECONDS), "queue drained within the grace period");
         assertTrue(shutdown.shuttingDown());
     }

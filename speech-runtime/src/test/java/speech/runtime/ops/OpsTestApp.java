@@ -1,6 +1,7 @@
 package speech.runtime.ops;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -9,19 +10,28 @@ import jakarta.ws.rs.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import speech.runtime.engine.BatchScheduler;
+import speech.runtime.engine.EngineLimits;
+import speech.runtime.engine.Item;
+import speech.runtime.engine.Job;
 import speech.runtime.work.InferenceQueue;
 
-/** A minimal API for the ops tests: one quick endpoint, one that holds an inference job until released. */
+/**
+ * A minimal API for the ops tests: one quick endpoint, one that holds an inference job until released,
+ * one that holds an engine step until released.
+ */
 @Path("/v1/ops-test")
 public class OpsTestApp {
 
     /** The held job: {@code entered} opens when it runs, it returns once {@code release} opens. */
     public static final class Held {
         static volatile CountDownLatch entered = new CountDownLatch(1);
+        static volatile CountDownLatch engineEntered = new CountDownLatch(1);
         static volatile CountDownLatch release = new CountDownLatch(1);
 
         static void reset() {
             entered = new CountDownLatch(1);
+            engineEntered = new CountDownLatch(1);
             release = new CountDownLatch(1);
         }
     }
@@ -33,10 +43,27 @@ public class OpsTestApp {
         InferenceQueue queue(MeterRegistry registry) {
             return new InferenceQueue("ops-test", 1, 4, 1, registry);
         }
+
+        @Produces
+        @Singleton
+        BatchScheduler<Item<String, String>, String> engine(MeterRegistry registry) {
+            return new BatchScheduler<>("ops-test", EngineLimits.ofRows(1, 4, 1), items -> {
+                Held.engineEntered.countDown();
+                String out = Held.release.await(20, TimeUnit.SECONDS) ? "finished" : "never released";
+                return items.stream().map(item -> out).toList();
+            }, registry);
+        }
+
+        void close(@Disposes BatchScheduler<Item<String, String>, String> engine) {
+            engine.close();
+        }
     }
 
     @Inject
     InferenceQueue queue;
+
+    @Inject
+    BatchScheduler<Item<String, String>, String> engine;
 
     @GET
     @Path("hello")
@@ -51,5 +78,15 @@ public class OpsTestApp {
             Held.entered.countDown();
             return Held.release.await(20, TimeUnit.SECONDS) ? "finished" : "never released";
         }, Duration.ofSeconds(30));
+    }
+
+    @GET
+    @Path("held-engine")
+    public String heldEngine() {
+        Job<Void, String> job = engine.open(Duration.ofSeconds(30));
+        Item<String, String> item = new Item<>(job, "held");
+        item.result().thenAccept(job::complete);
+        engine.submit(item);
+        return job.await();
     }
 }
