@@ -29,6 +29,14 @@ public final class Graph implements AutoCloseable {
         return name;
     }
 
+    /**
+     * The session itself, for the IoBinding layer ({@code speech.runtime.ort.binding}) only; everything
+     * else runs the graph through {@link #run}.
+     */
+    public OrtSession session() {
+        return session;
+    }
+
     public Set<String> inputNames() throws OrtException {
         return session.getInputNames();
     }
