@@ -1,13 +1,11 @@
 package speech.runtime.ops;
 
 import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import org.jboss.logging.Logger;
 import speech.runtime.ort.OrtCApi;
 
@@ -55,19 +53,11 @@ public class OrtEnvironmentLifetime {
             return kept;
         }
         OrtEnvironment.getEnvironment(); // creates the environment (and ORT's hook) if nothing has yet
-        OrtCApi api = OrtCApi.get();
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment env = arena.allocate(ValueLayout.ADDRESS);
-            MemorySegment status = (MemorySegment) api.function(OrtCApi.CREATE_ENV,
-                            FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS))
-                    .invokeExact(LOGGING_LEVEL_WARNING, arena.allocateFrom(OrtEnvironment.DEFAULT_NAME), env);
-            api.check(status, "CreateEnv");
-            kept = env.get(ValueLayout.ADDRESS, 0).address();
+            kept = OrtCApi.get().callForPointer(OrtCApi.Fn.CreateEnv, LOGGING_LEVEL_WARNING, arena.allocateFrom(OrtEnvironment.DEFAULT_NAME)).address();
             return kept;
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException("CreateEnv: " + t, t);
+        } catch (OrtException e) {
+            throw new IllegalStateException(e.getMessage(), e);
         }
     }
 }

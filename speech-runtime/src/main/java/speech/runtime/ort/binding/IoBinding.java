@@ -14,7 +14,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import speech.runtime.ort.Graph;
-import speech.runtime.ort.binding.OrtCApi.Fn;
+import speech.runtime.ort.NativeHandles;
+import speech.runtime.ort.OrtCApi;
+import speech.runtime.ort.OrtCApi.Fn;
 
 /**
  * ONNX Runtime's IoBinding for one graph: inputs and outputs are bound to values once and the graph
@@ -68,7 +70,7 @@ public final class IoBinding implements AutoCloseable {
 
     /** ONNX Runtime allocates this output in the given memory at each run; read it with {@link #outputs()}. */
     public IoBinding bindOutput(String name, MemoryPlace place) throws OrtException {
-        bind(Fn.BindOutputToDevice, name, OrtCApi.get().memoryInfo(place));
+        bind(Fn.BindOutputToDevice, name, place.nativeInfo());
         outputs.put(name, place);
         return this;
     }

@@ -1,5 +1,11 @@
 package speech.runtime.ort.binding;
 
+import ai.onnxruntime.OrtException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import speech.runtime.ort.OrtCApi;
 import speech.runtime.ort.OrtSessions;
 
 /**
@@ -13,6 +19,11 @@ public record MemoryPlace(String name, int deviceId) {
 
     private static final String CPU = "Cpu";
     private static final String CUDA = "Cuda";
+    /** OrtAllocatorType OrtDeviceAllocator and OrtMemType OrtMemTypeDefault: the provider's own memory. */
+    private static final int DEVICE_ALLOCATOR = 0;
+    private static final int MEM_TYPE_DEFAULT = 0;
+    /** One OrtMemoryInfo per place, kept for the life of the process (a handful, like the environment). */
+    private static final Map<MemoryPlace, MemorySegment> NATIVE = new ConcurrentHashMap<>();
 
     public static MemoryPlace cpu() {
         return new MemoryPlace(CPU, 0);
@@ -34,5 +45,16 @@ public record MemoryPlace(String name, int deviceId) {
     /** True when Java can read and write the memory directly (a {@link java.lang.foreign.MemorySegment} view). */
     public boolean hostAccessible() {
         return CPU.equals(name) || "CudaPinned".equals(name);
+    }
+
+    /** The {@code OrtMemoryInfo*} describing this place, created once. */
+    MemorySegment nativeInfo() {
+        return NATIVE.computeIfAbsent(this, place -> {
+            try (Arena arena = Arena.ofConfined()) {
+                return OrtCApi.get().callForPointer(OrtCApi.Fn.CreateMemoryInfo, arena.allocateFrom(name), DEVICE_ALLOCATOR, deviceId, MEM_TYPE_DEFAULT);
+            } catch (OrtException e) {
+                throw new IllegalStateException("cannot describe memory " + this + ": " + e.getMessage(), e);
+            }
+        });
     }
 }

@@ -9,7 +9,9 @@ import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
 import speech.runtime.ort.Graph;
-import speech.runtime.ort.binding.OrtCApi.Fn;
+import speech.runtime.ort.NativeHandles;
+import speech.runtime.ort.OrtCApi;
+import speech.runtime.ort.OrtCApi.Fn;
 
 /**
  * A tensor of fixed shape that stays where it was made (an {@code OrtValue}) between graph calls:
@@ -52,7 +54,7 @@ public final class ResidentTensor implements AutoCloseable {
         }
         // CUDA only: device memory from the session's allocator for that device.
         MemorySegment allocator = api.created(api.callForPointer(Fn.CreateAllocator,
-                NativeHandles.session(graph.session()), api.memoryInfo(place)));
+                NativeHandles.session(graph.session()), place.nativeInfo()));
         MemorySegment value;
         try {
             value = createTensor(api, allocator, type, shape);
@@ -209,7 +211,7 @@ public final class ResidentTensor implements AutoCloseable {
     private static ResidentTensor view(OrtCApi api, MemoryPlace place, MemorySegment memory, ElementType type, long[] shape) throws OrtException {
         MemorySegment value;
         try (Arena arena = Arena.ofConfined()) {
-            value = api.created(api.callForPointer(Fn.CreateTensorWithDataAsOrtValue, api.memoryInfo(place), memory,
+            value = api.created(api.callForPointer(Fn.CreateTensorWithDataAsOrtValue, place.nativeInfo(), memory,
                     elementCount(shape) * type.bytes, dims(arena, shape), (long) shape.length, type.onnxCode));
         }
         return new ResidentTensor(value, place, type, shape.clone(), memory, () -> api.release(Fn.ReleaseValue, value));

@@ -1,4 +1,4 @@
-package speech.runtime.ort.binding;
+package speech.runtime.ort;
 
 import ai.onnxruntime.OnnxTensorLike;
 import ai.onnxruntime.OrtSession;
@@ -11,7 +11,7 @@ import java.lang.invoke.VarHandle;
  * calls act on the sessions, tensors and run options it created. Its jar sits on the class path (the
  * unnamed module, open to every caller), so no {@code --add-opens} is needed.
  */
-final class NativeHandles {
+public final class NativeHandles {
 
     private static final VarHandle SESSION = field(OrtSession.class, "nativeHandle", long.class);
     private static final VarHandle SESSION_CLOSED = field(OrtSession.class, "closed", boolean.class);
@@ -22,7 +22,7 @@ final class NativeHandles {
     }
 
     /** The {@code OrtSession*}; refuses a closed session (its pointer is freed). */
-    static MemorySegment session(OrtSession session) {
+    public static MemorySegment session(OrtSession session) {
         if ((boolean) SESSION_CLOSED.get(session)) {
             throw new IllegalStateException("the ONNX Runtime session is closed");
         }
@@ -30,14 +30,14 @@ final class NativeHandles {
     }
 
     /** The {@code OrtValue*} of a tensor; refuses a closed tensor. */
-    static MemorySegment tensor(OnnxTensorLike tensor) {
+    public static MemorySegment tensor(OnnxTensorLike tensor) {
         if (tensor.isClosed()) {
             throw new IllegalStateException("the tensor is closed");
         }
         return MemorySegment.ofAddress((long) TENSOR.get(tensor));
     }
 
-    static MemorySegment runOptions(OrtSession.RunOptions options) {
+    public static MemorySegment runOptions(OrtSession.RunOptions options) {
         return MemorySegment.ofAddress((long) RUN_OPTIONS.get(options));
     }
 
