@@ -50,29 +50,21 @@ public final class IoBinding implements AutoCloseable {
 
     /** Binds a tensor made by ONNX Runtime Java (its native value, no copy on the CPU). */
     public IoBinding bindInput(String name, OnnxTensorLike tensor) throws OrtException {
-        bind(Fn.BindInput, name, NativeHandles.tensor(tensor));
-        inputs.put(name, tensor);
-        return this;
+        return bind(Fn.BindInput, inputs, name, NativeHandles.tensor(tensor), tensor);
     }
 
     public IoBinding bindInput(String name, ResidentTensor tensor) throws OrtException {
-        bind(Fn.BindInput, name, tensor.value());
-        inputs.put(name, tensor);
-        return this;
+        return bind(Fn.BindInput, inputs, name, tensor.value(), tensor);
     }
 
     /** The graph writes this output into the tensor's memory (shape and type must match). */
     public IoBinding bindOutput(String name, ResidentTensor tensor) throws OrtException {
-        bind(Fn.BindOutput, name, tensor.value());
-        outputs.put(name, tensor);
-        return this;
+        return bind(Fn.BindOutput, outputs, name, tensor.value(), tensor);
     }
 
     /** ONNX Runtime allocates this output in the given memory at each run; read it with {@link #outputs()}. */
     public IoBinding bindOutput(String name, MemoryPlace place) throws OrtException {
-        bind(Fn.BindOutputToDevice, name, place.nativeInfo());
-        outputs.put(name, place);
-        return this;
+        return bind(Fn.BindOutputToDevice, outputs, name, place.nativeInfo(), place);
     }
 
     /** Runs the graph on what is bound. */
@@ -169,11 +161,13 @@ public final class IoBinding implements AutoCloseable {
         OrtCApi.get().check("RunWithBinding of graph " + graph.name(), Fn.RunWithBinding, NativeHandles.session(graph.session()), runOptions, binding);
     }
 
-    private void bind(Fn fn, String name, MemorySegment what) throws OrtException {
+    private IoBinding bind(Fn fn, Map<String, Object> bound, String name, MemorySegment what, Object owner) throws OrtException {
         checkOpen();
         try (Arena arena = Arena.ofConfined()) {
             OrtCApi.get().check(fn + " " + name + " of graph " + graph.name(), fn, binding, arena.allocateFrom(name), what);
         }
+        bound.put(name, owner);
+        return this;
     }
 
     /** The output names in the order GetBoundOutputValues returns the values. */
