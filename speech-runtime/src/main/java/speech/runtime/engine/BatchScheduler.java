@@ -3,9 +3,7 @@ package speech.runtime.engine;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -36,11 +34,8 @@ public final class BatchScheduler<L extends Lane<O>, O> implements AutoCloseable
     private final LongSupplier clock;
 
     // Loop thread only.
-    private final SlotPool slots;
     private final WaitingLanes<L> waiting = new WaitingLanes<>();
-    private final List<L> running = new ArrayList<>();
-    private final Map<Job<?, ?>, Integer> runningPerJob = new HashMap<>();
-    private long memoryInUse;
+    private final RunningLanes<L> running;
     private long steps;
     private long rowsStepped;
     private int lastStepRows;
@@ -68,7 +63,7 @@ public final class BatchScheduler<L extends Lane<O>, O> implements AutoCloseable
         this.limits = limits;
         this.model = model;
         this.clock = clock;
-        this.slots = new SlotPool(limits.rows());
+        this.running = new RunningLanes<>(limits.rows(), limits.memoryBudget());
         this.jobs = new JobQueue(name, limits.queueCapacity(), limits.retryAfterSeconds(), clock);
         this.stats = snapshot();
         this.metrics = new EngineMetrics(name, registry, this::stats);
@@ -213,7 +208,7 @@ public final class BatchScheduler<L extends Lane<O>, O> implements AutoCloseable
             lock.unlock();
         }
         takeArrivals();
-        running.forEach(lane -> lane.job().fail(jobs.shutDown()));
+        running.lanes().forEach(lane -> lane.job().fail(jobs.shutDown()));
         waiting.jobs().forEach(job -> job.fail(jobs.shutDown()));
         dropEnded(clock.getAsLong());
         publish();
@@ -234,18 +229,9 @@ public final class BatchScheduler<L extends Lane<O>, O> implements AutoCloseable
 
     /** Expires jobs past their deadline and frees the lanes of every job that ended. */
     private void dropEnded(long now) {
-        for (L lane : running) {
-            expireIfLate(lane.job(), now);
-        }
+        running.lanes().forEach(lane -> expireIfLate(lane.job(), now));
         waiting.jobs().forEach(job -> expireIfLate(job, now));
-        running.removeIf(lane -> {
-            if (!lane.job().isDone()) {
-                return false;
-            }
-            release(lane);
-            lane.dropped(lane.job().endReason());
-            return true;
-        });
+        running.removeEnded(lane -> lane.dropped(lane.job().endReason()));
         waiting.removeEnded(lane -> lane.dropped(lane.job().endReason()));
     }
 
@@ -257,8 +243,8 @@ public final class BatchScheduler<L extends Lane<O>, O> implements AutoCloseable
 
     /** Admits the fairest waiting lane while it fits; a lane that does not fit waits at the head, unstarved. */
     private void admit(long now) {
-        for (L lane; (lane = waiting.next(this::runningOf, limits.maxLanesPerJob())) != null; ) {
-            if (lane.rows() > slots.free() || lane.cost() > limits.memoryBudget() - memoryInUse) {
+        for (L lane; (lane = waiting.next(running::of, limits.maxLanesPerJob())) != null; ) {
+            if (!running.fits(lane)) {
                 return;
             }
             waiting.remove(lane);
@@ -266,9 +252,6 @@ public final class BatchScheduler<L extends Lane<O>, O> implements AutoCloseable
                 freshBatch = true;
                 batchOpenedNanos = now;
             }
-            lane.hold(slots.take(lane.rows()));
-            memoryInUse += lane.cost();
-            runningPerJob.merge(lane.job(), 1, Integer::sum);
             running.add(lane);
             if (lane.job().markStarted()) {
                 metrics.queueWait(now - lane.job().openedNanos());
@@ -278,11 +261,11 @@ public final class BatchScheduler<L extends Lane<O>, O> implements AutoCloseable
 
     /** A batch started from idle, not full, within its max queue delay: wait for more items. */
     private boolean fillingBatch(long now) {
-        return freshBatch && slots.free() > 0 && now - batchOpenedNanos < limits.maxQueueDelay().toNanos();
+        return freshBatch && !running.full() && now - batchOpenedNanos < limits.maxQueueDelay().toNanos();
     }
 
     private void step() {
-        List<L> batch = List.copyOf(running);
+        List<L> batch = List.copyOf(running.lanes());
         int rows = batch.stream().mapToInt(Lane::rows).sum();
         steps++;
         rowsStepped += rows;
@@ -313,20 +296,9 @@ public final class BatchScheduler<L extends Lane<O>, O> implements AutoCloseable
                 continue;
             }
             if (finished) {
-                running.remove(lane);
-                release(lane);
+                running.retire(lane);
             }
         }
-    }
-
-    private void release(L lane) {
-        slots.release(lane.release());
-        memoryInUse -= lane.cost();
-        runningPerJob.computeIfPresent(lane.job(), (job, n) -> n == 1 ? null : n - 1);
-    }
-
-    private int runningOf(Job<?, ?> job) {
-        return runningPerJob.getOrDefault(job, 0);
     }
 
     private void await(long nanos) {
@@ -354,8 +326,8 @@ public final class BatchScheduler<L extends Lane<O>, O> implements AutoCloseable
     }
 
     private EngineStats snapshot() {
-        return new EngineStats(name, limits.rows(), limits.memoryBudget(), jobs.queued(), waiting.size(), running.size(),
-                slots.size() - slots.free(), memoryInUse, steps, lastStepRows, steps == 0 ? 0 : (double) rowsStepped / steps);
+        return new EngineStats(name, limits.rows(), limits.memoryBudget(), jobs.queued(), waiting.size(),
+                running.lanes().size(), running.slotsInUse(), running.memoryInUse(), steps, lastStepRows,
+                steps == 0 ? 0 : (double) rowsStepped / steps);
     }
-
 }
