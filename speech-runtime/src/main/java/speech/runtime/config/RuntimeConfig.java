@@ -32,6 +32,10 @@ public interface RuntimeConfig {
         @WithDefault("ffmpeg")
         String path();
 
+        /** ffprobe binary, used to tell what an uploaded file really is. */
+        @WithDefault("ffprobe")
+        String probePath();
+
         @WithDefault("5m")
         Duration timeout();
     }

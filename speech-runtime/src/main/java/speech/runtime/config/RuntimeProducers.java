@@ -3,11 +3,12 @@ package speech.runtime.config;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import speech.runtime.audio.AudioEncoder;
+import speech.runtime.audio.AudioProbe;
 import speech.runtime.audio.FfmpegDecoder;
 import speech.runtime.ort.OrtSessions;
 import speech.runtime.ort.OrtSettings;
 
-/** One OrtSessions, decoder and encoder per service, built from {@link RuntimeConfig}. */
+/** One OrtSessions, decoder, probe and encoder per service, built from {@link RuntimeConfig}. */
 @ApplicationScoped
 public class RuntimeProducers {
 
@@ -22,6 +23,12 @@ public class RuntimeProducers {
     @ApplicationScoped
     FfmpegDecoder ffmpegDecoder(RuntimeConfig config) {
         return new FfmpegDecoder(config.ffmpeg().path(), config.ffmpeg().timeout());
+    }
+
+    @Produces
+    @ApplicationScoped
+    AudioProbe audioProbe(RuntimeConfig config) {
+        return new AudioProbe(config.ffmpeg().probePath(), config.ffmpeg().timeout());
     }
 
     @Produces

@@ -1,23 +1,19 @@
 package speech.tts.service;
 
-import javax.sql.DataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.SQLException;
 import ai.onnxruntime.OrtException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import speech.runtime.audio.AudioProbe;
 import speech.runtime.audio.FfmpegDecoder;
 import speech.runtime.audio.Pcm;
-import speech.runtime.config.RuntimeConfig;
 import speech.runtime.http.ApiException;
 import speech.runtime.work.InferenceQueue;
 import speech.tts.config.TtsConfig;
@@ -42,23 +38,21 @@ public class VoiceService {
     private final TtsConfig config;
     private final VoiceStore voices;
     private final GenerationStore generations;
-    private final DataSource db;
     private final ModelRegistry models;
     private final FfmpegDecoder decoder;
     private final InferenceQueue queue;
-    private final String ffprobe;
+    private final AudioProbe probe;
     private final Map<String, Conditioning.Speaker> speakerCache;
 
-    VoiceService(TtsConfig config, VoiceStore voices, GenerationStore generations, DataSource db, ModelRegistry models,
-                 FfmpegDecoder decoder, InferenceQueue queue, RuntimeConfig runtime) {
+    VoiceService(TtsConfig config, VoiceStore voices, GenerationStore generations, ModelRegistry models,
+                 FfmpegDecoder decoder, AudioProbe probe, InferenceQueue queue) {
         this.config = config;
         this.voices = voices;
         this.generations = generations;
-        this.db = db;
         this.models = models;
         this.decoder = decoder;
         this.queue = queue;
-        this.ffprobe = runtime.ffmpeg().path().replaceAll("ffmpeg$", "ffprobe");
+        this.probe = probe;
         int cacheSize = config.voices().speakerCacheSize();
         this.speakerCache = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
             @Override
@@ -82,7 +76,7 @@ public class VoiceService {
             throw ApiException.payloadTooLarge("the reference file is " + size / 1_048_576 + " MiB; the limit is "
                     + config.voices().maxUploadBytes() / 1_048_576 + " MiB");
         }
-        String mediaType = ReferenceAudio.mediaType(upload, ffprobe);
+        String mediaType = ReferenceAudio.mediaType(probe.probe(upload));
         EchoModel model = models.model(null);
         Pcm pcm = decoder.decode(upload, model.constants().sampleRate(), config.voices().maxSeconds());
         checkDuration(pcm.durationSeconds());
@@ -130,31 +124,12 @@ public class VoiceService {
         return cached;
     }
 
-    /** Removes the voice, its generations (rows in one transaction, then files). */
+    /** Removes the voice and its generations (one transaction in the store, then files). */
     public boolean delete(String id) {
-        if (voices.get(id).isEmpty()) {
+        if (!voices.deleteWithGenerations(id, generations)) {
             return false;
         }
-        List<String> generationIds;
-        try (Connection c = db.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                generationIds = generations.deleteByVoice(id, c);
-                if (!voices.delete(id, c)) {
-                    c.rollback();
-                    return false;
-                }
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("voice " + id + " could not be deleted: " + e.getMessage(), e);
-        }
         speakerCache.keySet().removeIf(key -> key.endsWith("/" + id));
-        voices.deleteFiles(id);
-        generations.deleteFiles(generationIds);
         return true;
     }
 

@@ -126,8 +126,8 @@ public final class GenerationStore {
         return true;
     }
 
-    /** Deletes the voice's generation rows inside the caller's transaction; returns their ids for file cleanup. */
-    public List<String> deleteByVoice(String voiceId, Connection c) throws SQLException {
+    /** Deletes the voice's generation rows inside {@link VoiceStore#deleteWithGenerations}' transaction; returns their ids for file cleanup. */
+    List<String> deleteByVoice(String voiceId, Connection c) throws SQLException {
         List<String> ids = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement("SELECT id FROM generations WHERE voice_id = ?")) {
             s.setString(1, voiceId);
@@ -144,7 +144,7 @@ public final class GenerationStore {
         return ids;
     }
 
-    public void deleteFiles(List<String> ids) {
+    void deleteFiles(List<String> ids) {
         ids.forEach(id -> AtomicFiles.deleteIfExists(audioFile(id)));
         AtomicFiles.fsyncDirectory(dir);
     }

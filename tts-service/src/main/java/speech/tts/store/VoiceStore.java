@@ -26,7 +26,8 @@ import org.jboss.logging.Logger;
  * <p>Create order: reference file, latent file (each temp → fsync → atomic rename), then the row in
  * one transaction. The row is the commit point: a voice without a row does not exist, and its files
  * are orphans that {@link #recover()} removes at startup. Delete runs the other way round (rows
- * first, then files), so a crash at any moment leaves each voice complete or absent.
+ * first, the voice's generations with it in one transaction, then files), so a crash at any moment
+ * leaves each voice complete or absent.
  */
 public final class VoiceStore {
 
@@ -157,15 +158,50 @@ public final class VoiceStore {
         }
     }
 
-    /** Deletes the row (the commit point); the caller removes dependants in the same transaction. */
-    public boolean delete(String id, Connection c) throws SQLException {
+    /**
+     * Deletes the voice and every generation made with it: the rows of both tables in one transaction
+     * (the commit is the commit point), then their files. A failure or a kill before the commit leaves
+     * the voice and its generations as they were; after it, {@link #recover()} removes leftover files.
+     *
+     * @return false when there is no such voice (nothing is deleted)
+     */
+    public boolean deleteWithGenerations(String id, GenerationStore generations) {
+        if (!Ids.valid("voice", id)) {
+            return false;
+        }
+        List<String> generationIds;
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                generationIds = generations.deleteByVoice(id, c);
+                crashPoints.reached("voice.generation-rows-deleted");
+                if (!delete(id, c)) {
+                    c.rollback();
+                    return false;
+                }
+                crashPoints.reached("voice.row-deleted");
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("voice " + id + " could not be deleted: " + e.getMessage(), e);
+        }
+        crashPoints.reached("voice.delete-committed");
+        deleteFiles(id);
+        generations.deleteFiles(generationIds);
+        return true;
+    }
+
+    private static boolean delete(String id, Connection c) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("DELETE FROM voices WHERE id = ?")) {
             s.setString(1, id);
             return s.executeUpdate() == 1;
         }
     }
 
-    public void deleteFiles(String id) {
+    private void deleteFiles(String id) {
         AtomicFiles.deleteIfExists(audioFile(id));
         AtomicFiles.deleteIfExists(latentFile(id));
         AtomicFiles.fsyncDirectory(dir);
