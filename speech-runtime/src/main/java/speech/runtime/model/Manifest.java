@@ -61,6 +61,11 @@ public record Manifest(Path dir, JsonNode root, String sha256) {
         return this;
     }
 
+    /** The weights' licence (manifest {@code license}), shown by /v1/models and /v1/info. */
+    public ModelLicense license() {
+        return ModelLicense.from(root.path("license"));
+    }
+
     public Path file(String relative) {
         return dir.resolve(relative);
     }

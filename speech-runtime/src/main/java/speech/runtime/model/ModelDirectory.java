@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.jboss.logging.Logger;
 
 /**
  * Every folder with a manifest.json under the models directory is a model whose id is the folder
@@ -16,6 +17,8 @@ import java.util.stream.Stream;
  * and retrying works without a restart.
  */
 public final class ModelDirectory<M extends AutoCloseable> implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(ModelDirectory.class);
 
     private final Path root;
     private final Function<Manifest, M> loader;
@@ -51,7 +54,13 @@ public final class ModelDirectory<M extends AutoCloseable> implements AutoClosea
         if (!exists(id)) {
             return Optional.empty();
         }
-        return Optional.of(loaded.computeIfAbsent(id, key -> loader.apply(Manifest.read(root.resolve(key)).verifyFiles())));
+        return Optional.of(loaded.computeIfAbsent(id, this::load));
+    }
+
+    private M load(String id) {
+        Manifest manifest = Manifest.read(root.resolve(id)).verifyFiles();
+        manifest.license().nonCommercialNotice(id).ifPresent(LOG::warn);  // a deployer must not miss it
+        return loader.apply(manifest);
     }
 
     /** Already loaded models only, without triggering a load. */

@@ -33,7 +33,8 @@ public class InfoResource {
         info.put("git_dirty", BUILD.gitDirty());
         info.put("build_time", BUILD.buildTime());
         info.put("model", models.loadedDefault().map(m -> Map.of("id", m.id(), "manifest_sha256", m.manifest().sha256(),
-                "dit_layers", m.constants().layers(), "batched_chunks", m.perLaneConditioning())).orElse(null));
+                "dit_layers", m.constants().layers(), "batched_chunks", m.perLaneConditioning(),
+                "license", m.manifest().license())).orElse(null));
         info.put("model_status", models.status());
         info.put("execution_provider", sessions.providerInUse());
         info.put("provider_fallback_reason", sessions.fallbackReason().orElse(null));

@@ -54,8 +54,8 @@ public class OpenAiSpeechResource {
     @Path("models")
     @Produces(MediaType.APPLICATION_JSON)
     public Map<String, Object> models() {
-        List<Map<String, Object>> data = models.ids().stream()
-                .map(id -> Map.<String, Object>of("id", id, "object", "model", "created", 0, "owned_by", "speech-platform")).toList();
+        List<Map<String, Object>> data = models.ids().stream().map(id -> Map.<String, Object>of("id", id, "object", "model",
+                "created", 0, "owned_by", "speech-platform", "license", models.manifest(id).license())).toList();
         return Map.of("object", "list", "data", data);
     }
 }

@@ -73,7 +73,12 @@ public class ModelRegistry {
 
     /** Echo-TTS model ids on disk (the folder may hold other families' models too). */
     public List<String> ids() {
-        return models.ids().stream().filter(id -> EchoModel.isEchoModel(Manifest.read(config.modelsDir().resolve(id)))).toList();
+        return models.ids().stream().filter(id -> EchoModel.isEchoModel(manifest(id))).toList();
+    }
+
+    /** The manifest of a model folder on disk, without loading the model. */
+    public Manifest manifest(String id) {
+        return Manifest.read(config.modelsDir().resolve(id));
     }
 
     public Optional<String> defaultId() {

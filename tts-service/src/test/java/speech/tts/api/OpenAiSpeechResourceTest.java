@@ -1,7 +1,10 @@
 package speech.tts.api;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -43,6 +46,21 @@ class OpenAiSpeechResourceTest {
                 .then().statusCode(404).body("error.code", equalTo("model_not_found"));
         given().contentType(ContentType.JSON).body(Map.of("input", "x", "voice", Voices.jfk(), "instructions", "whisper")).post("/v1/audio/speech")
                 .then().statusCode(400).body("error.param", equalTo("instructions"));
+    }
+
+    @Test
+    void everyModelShowsTheLicenceItsExportRecorded() {
+        // the tiny fixture checkpoints declare no licence: the manifest and the API say so plainly
+        given().get("/v1/models").then().statusCode(200)
+                .body("data.size()", greaterThan(0))
+                .body("data.license.id", everyItem(equalTo("NOASSERTION")))
+                .body("data.find { it.id == 'echo-tts-tiny' }.license.checkpoints.role", contains("dit", "codec"))
+                .body("data.find { it.id == 'echo-tts-tiny' }.license.checkpoints.declared_by",
+                        everyItem(startsWith("none declared")));
+        given().contentType(ContentType.JSON).body(Map.of("text", "Licence.", "num_steps", 2, "sequence_length", 8)).post("/v1/speech")
+                .then().statusCode(200);
+        given().get("/v1/info").then().statusCode(200).body("model.license.id", equalTo("NOASSERTION"))
+                .body("model.license.non_commercial", equalTo(false));
     }
 
     @Test
