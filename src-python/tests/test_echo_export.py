@@ -66,7 +66,7 @@ def sessions(exported):
 
 @pytest.fixture(scope="session")
 def torch_models():
-    from speech_export.echo_tts.export import load_models
+    from speech_export.echo_tts.checkpoint import load_models
     return load_models(str(FIX), str(FIX))
 
 
@@ -149,7 +149,7 @@ def test_dac_decode_matches_fixture(sessions):
     assert_close("dac_decode.audio", audio, c["audio"])
 
 
-# ---------------------------------------------------------------- codec lengths (notes §8 item 6)
+# ---------------------------------------------------------------- codec lengths (docs/echo-tts-graphs.md#pitfalls)
 
 @pytest.mark.parametrize("frames", [8, 40, 640])
 def test_dac_encode_lengths(sessions, torch_models, frames):

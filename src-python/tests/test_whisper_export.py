@@ -13,7 +13,7 @@ from onnx import numpy_helper
 
 from speech_export.onnx_files import sha256_file
 from speech_export.parity import ParityError
-from speech_export.whisper import parity_check
+from speech_export.whisper import parity as whisper_parity
 from speech_export.whisper.audio import decode_audio, mel_filters
 from speech_export.whisper.tokens import special_tokens
 from test_whisper_ort import OrtWhisper, normalize
@@ -114,9 +114,9 @@ def test_perturbed_graph_fails_parity(exported_tiny_en, tiny_en_model, jfk_wav, 
     init = next(i for i in model.graph.initializer if i.name.endswith("layer_norm.bias") and "decoder.layer_norm" in i.name)
     init.CopyFrom(numpy_helper.from_array(numpy_helper.to_array(init) + 0.05, init.name))
     onnx.save(model, str(bad / "decoder.onnx"))
-    tol = parity_check.tolerances("fp32", None, None)
+    tol = whisper_parity.tolerances("fp32", None, None)
     with pytest.raises(ParityError, match=r"decoder.logits\(past=0\) max_abs_diff=\S+ > tolerance=1.0e-03"):
-        parity_check.run(bad, tiny_en_model, jfk_wav, special_tokens(bad / "tokenizer.json"), {}, 3, tol)
+        whisper_parity.run(bad, tiny_en_model, jfk_wav, special_tokens(bad / "tokenizer.json"), {}, 3, tol)
 
 
 @pytest.fixture(scope="module")

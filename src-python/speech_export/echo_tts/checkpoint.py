@@ -18,8 +18,10 @@ import torch
 from safetensors import SafetensorError
 from safetensors.torch import load_file
 
-from .. import UserError
+from .. import UserError, model_license
 from . import upstream
+
+DTYPES = {"fp32": torch.float32, "fp16": torch.float16, "bf16": torch.bfloat16}
 
 DIT_REPO = "jordand/echo-tts-base"
 CODEC_REPO = "jordand/fish-s1-dac-min"
@@ -152,11 +154,11 @@ def load_dit(source: Source, dtype=torch.float32):
     check_state(state, expected, f"DiT checkpoint {source.weights}")
     state = {k: v.to(dtype) for k, v in state.items()}
     model.load_state_dict(state, strict=False, assign=True)
-    _drop_meta_modules(model)
+    remove_blockwise_modules(model)
     return model.eval(), args, {"tensors": len(state), "dropped_blockwise": n_blockwise}
 
 
-def _drop_meta_modules(model) -> None:
+def remove_blockwise_modules(model) -> None:
     # The blockwise modules stay on the meta device; remove them so nothing can touch them.
     for name in ("latent_encoder", "latent_norm"):
         if hasattr(model, name):
@@ -165,24 +167,6 @@ def _drop_meta_modules(model) -> None:
         for name in ("wk_latent", "wv_latent"):
             if hasattr(block.attention, name):
                 delattr(block.attention, name)
-
-
-def random_dit(args: dict, dtype=torch.float16, seed: int = 0):
-    """The architecture with random weights (benchmarks only): std 1/sqrt(fan_in), norms ~1."""
-    model = build_dit(args)
-    _drop_meta_modules(model)
-    model = model.to_empty(device="cpu").to(dtype)
-    g = torch.Generator().manual_seed(seed)
-    with torch.no_grad():
-        for name, p in model.named_parameters():
-            if p.ndim >= 2:
-                fan_in = p.shape[-1]
-                p.copy_((torch.randn(p.shape, generator=g, dtype=torch.float32) / fan_in ** 0.5).to(dtype))
-            elif name.endswith("bias"):
-                p.copy_((0.02 * torch.randn(p.shape, generator=g)).to(dtype))
-            else:
-                p.fill_(1.0)
-    return model.eval()
 
 
 # ---------------------------------------------------------------- codec
@@ -311,3 +295,34 @@ def pca_path(dit_source: Source, pca: str | None) -> Path:
     if dit_source.kind == "hf-id":
         return _hf_download(dit_source.spec, PCA_FILE)
     raise CheckpointError(f"no {PCA_FILE} next to the DiT checkpoint {dit_source.spec}")
+
+
+# ---------------------------------------------------------------- all of it
+
+@dataclass
+class Models:
+    """The upstream modules one export works on."""
+    dit: torch.nn.Module
+    dit_args: dict
+    dac: torch.nn.Module
+    codec_spec: dict | None
+    pca: Pca
+    source: dict = field(default_factory=dict)
+    licenses: list = field(default_factory=list)  # model_license.CheckpointLicense of the DiT and the codec
+
+
+def load_models(checkpoint: str, codec: str, pca: str | None = None, precision: str = "fp32",
+                licenses: tuple[str | None, str | None] = (None, None)) -> Models:
+    """DiT in `precision`, codec in fp32 (upstream's default), PCA next to the DiT unless given.
+    `licenses`: the DiT's and the codec's SPDX ids as given (None: read from the model cards)."""
+    dit_src = resolve(checkpoint, DIT_FILES, "DiT checkpoint")
+    codec_src = resolve(codec, CODEC_FILES, "codec checkpoint")
+    dit, args, dit_info = load_dit(dit_src, DTYPES[precision])
+    dac, spec, codec_info = load_codec(codec_src)
+    pca_state = load_pca(pca_path(dit_src, pca), dac.latent_dim)
+    source = {"checkpoint": checkpoint, "codec": codec, "kind": dit_src.kind, "dit_file": dit_src.weights.name,
+              "codec_file": codec_src.weights.name, "codec_weight_norm": codec_info["weight_norm"],
+              "dit_tensors": dit_info["tensors"], "dropped_blockwise_tensors": dit_info["dropped_blockwise"]}
+    found = [model_license.find(role, src.spec, src.weights, given, src.spec if src.kind == "hf-id" else None)
+             for role, src, given in (("dit", dit_src, licenses[0]), ("codec", codec_src, licenses[1]))]
+    return Models(dit, args, dac, spec, pca_state, source, found)

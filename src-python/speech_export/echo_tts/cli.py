@@ -31,7 +31,8 @@ def run(args: argparse.Namespace) -> int:
     import json
     import torch
 
-    from .export import GRAPHS, export
+    from .export import export
+    from .graphs import GRAPHS
     from .. import UserError
     if args.threads:
         torch.set_num_threads(args.threads)

@@ -4,11 +4,9 @@ See docs/echo-tts-graphs.md for the contract this writes."""
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 import time
 import warnings
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
@@ -16,105 +14,20 @@ from safetensors.torch import save_file
 
 from .. import model_license, onnx_files
 from ..manifest import write_manifest
-from . import checkpoint as ckpt
-from . import upstream, wrappers
+from ..parity import ParityError
+from . import upstream
+from .checkpoint import Models, load_models
+from .graphs import GRAPHS, SpeakerCond, TextCond, graph_modules
+from .parity import run as run_parity
+from .random_weights import random_models
 
 OPSET = 17
-DTYPES = {"fp32": torch.float32, "fp16": torch.float16, "bf16": torch.bfloat16}
 
 CONSTANTS = {
     "sample_rate": 44100, "samples_per_latent": 2048, "patch_size": 4, "max_text_length": 768,
     "max_latent_length": 640, "speaker_chunk_samples": 1310720, "max_speaker_frames": 6400,
     "latent_dim": 80, "bos_token": 0,
 }
-
-# name -> (input names, output names, dynamic axes)
-GRAPHS = {
-    "dac_encode": (["audio"], ["latent", "z_q", "codes"],
-                   {"audio": {0: "N", 2: "L"}, "latent": {0: "N", 1: "T"}, "z_q": {0: "N", 2: "T"},
-                    "codes": {0: "N", 2: "T"}}),
-    "text_cond": (["text_ids", "text_mask"], ["text_k", "text_v"],
-                  {"text_ids": {0: "B", 1: "Lt"}, "text_mask": {0: "B", 1: "Lt"},
-                   "text_k": {1: "B", 2: "Lt"}, "text_v": {1: "B", 2: "Lt"}}),
-    "speaker_cond": (["speaker_latent", "speaker_mask"], ["speaker_k", "speaker_v", "speaker_patch_mask"],
-                     {"speaker_latent": {0: "B", 1: "Ts"}, "speaker_mask": {0: "B", 1: "Ts"},
-                      "speaker_k": {1: "B", 2: "Lsp"}, "speaker_v": {1: "B", 2: "Lsp"},
-                      "speaker_patch_mask": {0: "B", 1: "Lsp"}}),
-    "dit_step": (["x", "t", "text_mask", "speaker_mask", "text_k", "text_v", "speaker_k", "speaker_v",
-                  "spk_kv_scale"], ["v"],
-                 {"x": {0: "B", 1: "S"}, "t": {0: "B"}, "text_mask": {0: "B", 1: "Lt"},
-                  "speaker_mask": {0: "B", 1: "Lsp"}, "text_k": {1: "Bc", 2: "Lt"}, "text_v": {1: "Bc", 2: "Lt"},
-                  "speaker_k": {1: "Bc", 2: "Lsp"}, "speaker_v": {1: "Bc", 2: "Lsp"}, "v": {0: "B", 1: "S"}}),
-    # Bc: 1 (one prompt shared by every lane, broadcast by MatMul) or B (one K/V row per lane, so
-    # the chunks of a long text run as lanes of the same step).
-    "dac_decode": (["latent"], ["audio"], {"latent": {0: "N", 1: "T"}, "audio": {0: "N", 2: "samples"}}),
-}
-
-
-@dataclass
-class Models:
-    dit: torch.nn.Module
-    dit_args: dict
-    dac: torch.nn.Module
-    codec_spec: dict | None
-    pca: ckpt.Pca
-    source: dict = field(default_factory=dict)
-    licenses: list = field(default_factory=list)  # model_license.CheckpointLicense of the DiT and the codec
-
-
-def load_models(checkpoint: str | None, codec: str, pca: str | None = None, precision: str = "fp32",
-                random_weights: bool = False, licenses: tuple[str | None, str | None] = (None, None)) -> Models:
-    dtype = DTYPES[precision]
-    if random_weights:
-        return _random_models(dtype)
-    dit_src = ckpt.resolve(checkpoint, ckpt.DIT_FILES, "DiT checkpoint")
-    codec_src = ckpt.resolve(codec, ckpt.CODEC_FILES, "codec checkpoint")
-    dit, args, dit_info = ckpt.load_dit(dit_src, dtype)
-    dac, spec, codec_info = ckpt.load_codec(codec_src)  # the codec stays fp32 (upstream's default)
-    pca_state = ckpt.load_pca(ckpt.pca_path(dit_src, pca), dac.latent_dim)
-    wrappers.make_exportable(dac)
-    source = {"checkpoint": checkpoint, "codec": codec, "kind": dit_src.kind, "dit_file": dit_src.weights.name,
-              "codec_file": codec_src.weights.name, "codec_weight_norm": codec_info["weight_norm"],
-              "dit_tensors": dit_info["tensors"], "dropped_blockwise_tensors": dit_info["dropped_blockwise"]}
-    found = [model_license.find(role, src.spec, src.weights, given, src.spec if src.kind == "hf-id" else None)
-             for role, src, given in (("dit", dit_src, licenses[0]), ("codec", codec_src, licenses[1]))]
-    return Models(dit, args, dac, spec, pca_state, source, found)
-
-
-def _random_models(dtype) -> Models:
-    """Real architecture, random weights: export size/time/memory without downloading anything."""
-    torch.manual_seed(0)
-    args = dict(ckpt.REAL_DIT_ARGS)
-    dit = ckpt.random_dit(args, dtype)
-    _, ae, _ = upstream.modules()
-    dac = ae.build_ae()  # meta → real tensors: upstream init, small random alphas/gammas are fine here
-    dac = dac.to_empty(device="cpu")
-    with torch.no_grad():
-        g = torch.Generator().manual_seed(1)
-        for name, p in dac.named_parameters():
-            if name.endswith("alpha") or name.endswith("original0"):
-                p.uniform_(0.5, 1.5, generator=g)
-            elif p.ndim >= 2:
-                p.normal_(0, 1 / max(1, p[0].numel()) ** 0.5, generator=g)
-            elif name.endswith("gamma"):
-                p.uniform_(0.1, 0.5, generator=g)
-            elif name.endswith("weight"):
-                p.fill_(1.0)
-            else:
-                p.zero_()
-        for m in dac.modules():
-            if "freqs_cis" in getattr(m, "_buffers", {}) and m._buffers["freqs_cis"] is not None:
-                fc = upstream.modules()[1].precompute_freqs_cis(m.config.block_size, m.config.head_dim,
-                                                                m.config.rope_base)
-                m._buffers["freqs_cis"] = fc.float()
-            if "causal_mask" in getattr(m, "_buffers", {}):
-                m._buffers["causal_mask"] = None
-    ckpt.fold_weight_norm(dac)
-    wrappers.make_exportable(dac)
-    g = torch.Generator().manual_seed(2)
-    comps = torch.linalg.qr(torch.randn(1024, 80, generator=g))[0].t().contiguous()
-    pca = ckpt.Pca(comps, torch.zeros(1024), 1 / 18)
-    return Models(dit.eval(), args, dac.eval(), None, pca, {"kind": "random", "checkpoint": None, "codec": None})
 
 
 # ---------------------------------------------------------------- probe inputs (trace + parity)
@@ -135,8 +48,8 @@ def probe_inputs(m: Models, seed: int = 0, small: bool = False, variant: bool = 
     spk = torch.randn(1, ts, 80, generator=g)
     smask = torch.ones(1, ts, dtype=torch.bool)
     with torch.no_grad():
-        tk, tv = wrappers.TextCond(m.dit)(ids[:1], tmask[:1])
-        sk, sv, spm = wrappers.SpeakerCond(m.dit)(spk, smask)
+        tk, tv = TextCond(m.dit)(ids[:1], tmask[:1])
+        sk, sv, spm = SpeakerCond(m.dit)(spk, smask)
     lsp = sk.shape[2]
     x = torch.randn(3, s, 80, generator=g)
     t = torch.tensor([0.9, 0.9, 0.9])
@@ -152,16 +65,6 @@ def probe_inputs(m: Models, seed: int = 0, small: bool = False, variant: bool = 
         "speaker_cond": (spk, smask),
         "dit_step": (x, t, dit_tmask, dit_smask, tk, tv, sk, sv, kv_scale),
         "dac_decode": (latent,),
-    }
-
-
-def graph_modules(m: Models) -> dict[str, torch.nn.Module]:
-    return {
-        "dac_encode": wrappers.DacEncode(m.dac, m.pca).eval(),
-        "text_cond": wrappers.TextCond(m.dit).eval(),
-        "speaker_cond": wrappers.SpeakerCond(m.dit).eval(),
-        "dit_step": wrappers.DitStep(m.dit).eval(),
-        "dac_decode": wrappers.DacDecode(m.dac, m.pca).eval(),
     }
 
 
@@ -193,16 +96,15 @@ def export(checkpoint: str | None, codec: str | None, out: str | Path, precision
            graphs: tuple[str, ...] = tuple(GRAPHS), log=print, stamp: str | None = None,
            licenses: tuple[str | None, str | None] = (None, None)) -> dict:
     """`licenses`: the --license and --codec-license options (None: read from the model cards)."""
-    from . import parity as par
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "manifest.json").unlink(missing_ok=True)  # no stale manifest while the folder changes
     timings = {}
     t0 = time.time()
-    m = load_models(checkpoint, codec, pca, precision, random_weights, licenses)
+    m = random_models(precision) if random_weights else load_models(checkpoint, codec, pca, precision, licenses)
     timings["load_s"] = round(time.time() - t0, 2)
     if stamp:
-        m.source["stamp"] = stamp  # inputs + exporter code hash (test_models: skip when unchanged)
+        m.source["stamp"] = stamp  # inputs + exporter code hash (tests/java_fixtures: skip when unchanged)
     log(f"echo-tts: loaded in {timings['load_s']}s ({m.source.get('kind')}, precision {precision})")
     probes = probe_inputs(m, small=random_weights)
     mods = graph_modules(m)
@@ -217,13 +119,12 @@ def export(checkpoint: str | None, codec: str | None, out: str | Path, precision
     report = None
     if parity:
         t1 = time.time()
-        report = par.run(m, out, {"traced": probes, "other_lengths": probe_inputs(m, small=random_weights, variant=True)},
-                         precision, graphs, log=log)
+        other = probe_inputs(m, small=random_weights, variant=True)
+        report = run_parity(m, out, {"traced": probes, "other_lengths": other}, precision, graphs, log=log)
         timings["parity_s"] = round(time.time() - t1, 2)
     timings["total_s"] = round(time.time() - t0, 2)
     manifest = write_manifest(out, manifest_fields(m, out, precision, written, report, timings))
     if report is not None and not report["passed"]:
-        from ..parity import ParityError
         raise ParityError("echo-tts parity failed: " + "; ".join(report["failures"]))
     return manifest
 

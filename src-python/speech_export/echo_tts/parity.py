@@ -14,6 +14,7 @@ import numpy as np
 import torch
 
 from . import upstream
+from .graphs import GRAPHS, graph_modules
 
 TOLERANCES = {  # precision -> (rel, min_cos)
     "fp32": (1e-3, 0.9999),
@@ -97,7 +98,6 @@ def _feeds(name, probe, session) -> dict:
 def run(m, out: Path, probe_sets: dict[str, dict], precision: str, graphs, log=print) -> dict:
     """Every graph on every probe set (the traced sizes and other lengths) vs upstream."""
     import onnxruntime as ort
-    from .export import GRAPHS, graph_modules
     rel, min_cos = TOLERANCES[precision]
     mods = None
     report = {"reference": "upstream echo_tts functions in PyTorch fp32, same weights",

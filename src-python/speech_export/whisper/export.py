@@ -17,9 +17,10 @@ from .. import UserError
 from .. import model_license
 from ..manifest import MANIFEST, write_manifest
 from ..onnx_files import describe_graph, resave
-from . import parity_check
 from .audio import default_clip, mel_filters
 from .checkpoint import Checkpoint, load_model, resolve
+from .graphs import DecoderGraph, EncoderGraph
+from .parity import run as run_parity, tolerances as parity_tolerances
 from .tokens import language_tokens, special_tokens
 
 OPSET = 17
@@ -85,8 +86,6 @@ def io_shapes(cfg) -> dict[str, dict[str, list]]:
 
 def export_graphs(model, out: Path) -> dict[str, float]:
     """Traces both wrappers with the TorchScript exporter (opset 17) into `out`. Returns seconds per graph."""
-    from .graphs import DecoderGraph, EncoderGraph
-
     cfg = model.config
     n_layer, n_head = cfg.decoder_layers, cfg.decoder_attention_heads
     head_dim = cfg.d_model // n_head
@@ -192,8 +191,8 @@ def export(checkpoint: str, out: str | Path, precision: str = "fp32", quantize: 
     parity = None
     if not skip_parity:
         t = time.perf_counter()
-        tol = parity_check.tolerances(precision, quantize, tolerance)
-        parity = parity_check.run(out, model, audio, special, languages, parity_steps, tol)
+        tol = parity_tolerances(precision, quantize, tolerance)
+        parity = run_parity(out, model, audio, special, languages, parity_steps, tol)
         times["parity"] = time.perf_counter() - t
 
     # CT2 parts: the licence is that of the files given (e.g. the PyPI packages shipping them)

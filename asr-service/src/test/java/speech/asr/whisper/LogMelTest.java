@@ -14,7 +14,7 @@ import speech.asr.TestData;
 import speech.runtime.audio.FfmpegDecoder;
 import speech.runtime.audio.Pcm;
 
-/** Parity with transformers' WhisperFeatureExtractor on real clips (golden files from golden_features.py). */
+/** Parity with transformers' WhisperFeatureExtractor on real clips (golden files from src-python/tests/java_fixtures/logmel_golden.py). */
 class LogMelTest {
 
     static final Path GOLDEN = TestData.modelsDir().resolve("golden/logmel");

@@ -5,7 +5,7 @@ Decodes a few real clips from ../shared with ffmpeg exactly as the Java FfmpegDe
 and writes <out>/<clip>.f32 (little-endian float32, row-major [80, 3000]) and <clip>.shape, plus the
 extractor's own filters as <out>/mel_filters.f32 ([80, 201]).
 
-usage: golden_features.py OUT_DIR   (SPEECH_SHARED_DIR overrides ../shared next to the repo)
+usage: logmel_golden.py OUT_DIR   (SPEECH_SHARED_DIR overrides ../shared next to the repo)
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def main(out: Path) -> None:
         name = Path(clip).name
         features.astype("<f4").tofile(out / f"{name}.f32")
         (out / f"{name}.shape").write_text(" ".join(str(d) for d in features.shape) + "\n")
-    print(f"golden_features: {len(CLIPS)} clips -> {out}")
+    print(f"logmel_golden: {len(CLIPS)} clips -> {out}")
 
 
 if __name__ == "__main__":

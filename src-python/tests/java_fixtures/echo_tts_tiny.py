@@ -1,6 +1,7 @@
 """Exports the tiny Echo-TTS fixture checkpoints for the Java tests (onnx-export/export-test-models).
 
-    python -m speech_export.echo_tts.test_models MODELS_DIR   → MODELS_DIR/echo-tts-tiny (fp32)
+    PYTHONPATH=src-python python src-python/tests/java_fixtures/echo_tts_tiny.py MODELS_DIR
+        → MODELS_DIR/echo-tts-tiny (fp32)
 
 Skipped when MODELS_DIR/echo-tts-tiny/manifest.json is up to date: its files verify, and it was made
 from the same fixture files by the same exporter code (sha256 of both recorded in the manifest).
@@ -13,9 +14,10 @@ import os
 import sys
 from pathlib import Path
 
-from ..manifest import read_manifest, verify_files
+from speech_export.manifest import read_manifest, verify_files
 
 REPO = Path(__file__).resolve().parents[3]
+PACKAGE = REPO / "src-python" / "speech_export"
 NAME = "echo-tts-tiny"
 FIXTURE_FILES = ("dit.safetensors", "codec.safetensors", "pca_state.safetensors", "config.json")
 
@@ -26,10 +28,10 @@ def fixture_dir() -> Path:
 
 
 def stamp(fixtures: Path) -> str:
-    """sha256 over the fixture inputs and the exporter's own source files."""
+    """sha256 over the fixture inputs, the exporter's source files and this script."""
     h = hashlib.sha256()
-    pkg = Path(__file__).resolve().parents[1]
-    code = sorted((pkg / "echo_tts").glob("*.py")) + [pkg / "onnx_files.py", pkg / "manifest.py", pkg / "parity.py"]
+    code = sorted((PACKAGE / "echo_tts").glob("*.py")) + [PACKAGE / f for f in ("onnx_files.py", "manifest.py",
+                                                                               "parity.py")] + [Path(__file__)]
     for p in [fixtures / f for f in FIXTURE_FILES] + code:
         h.update(p.name.encode() + b"\0" + p.read_bytes())
     return h.hexdigest()
@@ -37,7 +39,7 @@ def stamp(fixtures: Path) -> str:
 
 def main(argv: list[str]) -> int:
     if len(argv) != 1:
-        print("usage: python -m speech_export.echo_tts.test_models MODELS_DIR", file=sys.stderr)
+        print("usage: echo_tts_tiny.py MODELS_DIR", file=sys.stderr)
         return 2
     out = Path(argv[0]) / NAME
     fixtures = fixture_dir()
@@ -49,7 +51,7 @@ def main(argv: list[str]) -> int:
     if manifest and manifest.get("source", {}).get("stamp") == want and not verify_files(out, manifest):
         print(f"echo-tts: {out} is up to date")
         return 0
-    from .export import export
+    from speech_export.echo_tts.export import export
     export(str(fixtures), str(fixtures), out, precision="fp32", stamp=want)
     print(f"echo-tts: exported {out}")
     return 0

@@ -1,4 +1,5 @@
-"""Export-friendly forward passes over the upstream Echo-TTS modules.
+"""The five Echo-TTS graphs: export-friendly forward passes over the upstream modules, and their I/O
+contract (`GRAPHS`, docs/echo-tts-graphs.md).
 
 The wrappers hold the upstream modules (and so their weights) and reuse their sub-modules wherever
 those trace cleanly (Linear, RMSNorm, LowRankAdaLN, MLP, the codec's convs and transformers). What
@@ -27,6 +28,28 @@ from torch import nn
 from . import upstream
 
 NEG_INF = float("-inf")
+
+# name -> (input names, output names, dynamic axes)
+GRAPHS = {
+    "dac_encode": (["audio"], ["latent", "z_q", "codes"],
+                   {"audio": {0: "N", 2: "L"}, "latent": {0: "N", 1: "T"}, "z_q": {0: "N", 2: "T"},
+                    "codes": {0: "N", 2: "T"}}),
+    "text_cond": (["text_ids", "text_mask"], ["text_k", "text_v"],
+                  {"text_ids": {0: "B", 1: "Lt"}, "text_mask": {0: "B", 1: "Lt"},
+                   "text_k": {1: "B", 2: "Lt"}, "text_v": {1: "B", 2: "Lt"}}),
+    "speaker_cond": (["speaker_latent", "speaker_mask"], ["speaker_k", "speaker_v", "speaker_patch_mask"],
+                     {"speaker_latent": {0: "B", 1: "Ts"}, "speaker_mask": {0: "B", 1: "Ts"},
+                      "speaker_k": {1: "B", 2: "Lsp"}, "speaker_v": {1: "B", 2: "Lsp"},
+                      "speaker_patch_mask": {0: "B", 1: "Lsp"}}),
+    "dit_step": (["x", "t", "text_mask", "speaker_mask", "text_k", "text_v", "speaker_k", "speaker_v",
+                  "spk_kv_scale"], ["v"],
+                 {"x": {0: "B", 1: "S"}, "t": {0: "B"}, "text_mask": {0: "B", 1: "Lt"},
+                  "speaker_mask": {0: "B", 1: "Lsp"}, "text_k": {1: "Bc", 2: "Lt"}, "text_v": {1: "Bc", 2: "Lt"},
+                  "speaker_k": {1: "Bc", 2: "Lsp"}, "speaker_v": {1: "Bc", 2: "Lsp"}, "v": {0: "B", 1: "S"}}),
+    # Bc: 1 (one prompt shared by every lane, broadcast by MatMul) or B (one K/V row per lane, so
+    # the chunks of a long text run as lanes of the same step).
+    "dac_decode": (["latent"], ["audio"], {"latent": {0: "N", 1: "T"}, "audio": {0: "N", 2: "samples"}}),
+}
 
 
 def rope_tables(head_dim: int, n: int) -> tuple[torch.Tensor, torch.Tensor]:
@@ -231,7 +254,7 @@ def _vq(vq, z):
 
 
 def _fold_pca(module: nn.Module, pca) -> None:
-    """PCA state as graph constants, in fp32 whatever the codec's dtype (the notes: keep PCA in float32)."""
+    """PCA state as graph constants, in fp32 whatever the codec's dtype (docs/echo-tts-graphs.md#pca)."""
     module.register_buffer("pca_components", pca.components.float().clone(), persistent=False)
     module.register_buffer("pca_mean", pca.mean.float().clone(), persistent=False)
     module.latent_scale = float(pca.latent_scale)
@@ -242,6 +265,7 @@ class DacEncode(nn.Module):
 
     def __init__(self, dac, pca):
         super().__init__()
+        make_exportable(dac)  # idempotent: the encode and decode wrappers share one codec
         self.dac = dac
         _fold_pca(self, pca)
 
@@ -274,6 +298,7 @@ class DacDecode(nn.Module):
 
     def __init__(self, dac, pca):
         super().__init__()
+        make_exportable(dac)  # idempotent: the encode and decode wrappers share one codec
         self.dac = dac
         _fold_pca(self, pca)
 
@@ -283,3 +308,14 @@ class DacDecode(nn.Module):
         q = self.dac.quantizer
         z = q.upsample(q.post_module(z_q))
         return self.dac.decoder(z).float()
+
+
+def graph_modules(m) -> dict[str, nn.Module]:
+    """One wrapper per entry of GRAPHS over the loaded models (`checkpoint.Models`)."""
+    return {
+        "dac_encode": DacEncode(m.dac, m.pca).eval(),
+        "text_cond": TextCond(m.dit).eval(),
+        "speaker_cond": SpeakerCond(m.dit).eval(),
+        "dit_step": DitStep(m.dit).eval(),
+        "dac_decode": DacDecode(m.dac, m.pca).eval(),
+    }
