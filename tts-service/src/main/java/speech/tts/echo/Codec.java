@@ -23,9 +23,9 @@ public final class Codec {
     }
 
     /**
-     * Upstream's load_audio peak limit + get_speaker_latent_and_mask (notes §1.3): at most the model's
-     * maximum speaker length, encoded in zero-padded fixed-size chunks (what training used), the frames
-     * that real samples cover kept, then trimmed to whole patches.
+     * Upstream's load_audio peak limit + get_speaker_latent_and_mask (docs/echo-tts-graphs.md#speaker-reference):
+     * at most the model's maximum speaker length, encoded in zero-padded fixed-size chunks (what training used),
+     * the frames that real samples cover kept, then trimmed to whole patches.
      *
      * @param samples mono audio at the model's sample rate
      */

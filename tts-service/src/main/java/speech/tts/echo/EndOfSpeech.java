@@ -4,7 +4,7 @@ package speech.tts.echo;
  * Upstream's {@code find_flattening_point}: the first frame whose 20-frame window (the latent
  * padded with 20 zero frames) is flat, i.e. unbiased std &lt; 0.05 and |mean| &lt; 0.1 over all values.
  * The codec is causal, so cropping the latent there before decoding gives the same audio as
- * decoding everything and cropping (notes §3).
+ * decoding everything and cropping (docs/echo-tts-graphs.md#end-of-speech).
  */
 public final class EndOfSpeech {
 

@@ -3,8 +3,8 @@ package speech.tts.echo;
 import java.util.Arrays;
 
 /**
- * Upstream's {@code sample_euler_cfg_independent_guidances} (notes §2), line for line, over one or
- * more text chunks sampled together as lanes of the same DiT calls.
+ * Upstream's {@code sample_euler_cfg_independent_guidances} (docs/echo-tts-graphs.md#sampler), line for line,
+ * over one or more text chunks sampled together as lanes of the same DiT calls.
  */
 public final class EulerCfgSampler {
 
@@ -20,7 +20,7 @@ public final class EulerCfgSampler {
 
     /**
      * Which conditioning each lane sees. Lane i samples chunk {@code i % chunks}; unconditioning masks
-     * every key of that kind (notes §2.2), the K/V themselves are the same in every lane.
+     * every key of that kind (docs/echo-tts-graphs.md#cfg-lanes), the K/V themselves are the same in every lane.
      */
     public record Lanes(int chunks, boolean[] textOn, boolean[] speakerOn) {
 

@@ -1,8 +1,8 @@
 package speech.tts.echo;
 
 /**
- * Upstream's {@code tokenizer_encode} normalisation, in upstream order (notes §1.2). The left quotes
- * U+201C and U+2018 stay as they are: upstream replaces U+201D twice (a typo), and parity keeps it.
+ * Upstream's {@code tokenizer_encode} normalisation, in upstream order (docs/echo-tts-graphs.md#text-normalisation).
+ * The left quotes U+201C and U+2018 stay as they are: upstream replaces U+201D twice (a typo), and parity keeps it.
  */
 public final class TextNormalizer {
 
