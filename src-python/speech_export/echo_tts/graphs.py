@@ -253,21 +253,21 @@ def _vq(vq, z):
     return code, vq.out_proj(z_e + (z_q - z_e))
 
 
-def _fold_pca(module: nn.Module, pca) -> None:
-    """PCA state as graph constants, in fp32 whatever the codec's dtype (docs/echo-tts-graphs.md#pca)."""
-    module.register_buffer("pca_components", pca.components.float().clone(), persistent=False)
-    module.register_buffer("pca_mean", pca.mean.float().clone(), persistent=False)
-    module.latent_scale = float(pca.latent_scale)
-
-
-class DacEncode(nn.Module):
-    """audio [N, 1, L] (L % 2048 == 0) → latent [N, L/2048, 80], z_q [N, C, L/2048], codes i64 [N, 1+n, L/2048]."""
+class _CodecGraph(nn.Module):
+    """The codec (made exportable) and the PCA state as graph constants, in fp32 whatever the codec's dtype
+    (docs/echo-tts-graphs.md#pca)."""
 
     def __init__(self, dac, pca):
         super().__init__()
-        make_exportable(dac)  # idempotent: the encode and decode wrappers share one codec
+        make_exportable(dac)  # idempotent: the encode and decode graphs share one codec
         self.dac = dac
-        _fold_pca(self, pca)
+        self.register_buffer("pca_components", pca.components.float().clone(), persistent=False)
+        self.register_buffer("pca_mean", pca.mean.float().clone(), persistent=False)
+        self.latent_scale = float(pca.latent_scale)
+
+
+class DacEncode(_CodecGraph):
+    """audio [N, 1, L] (L % 2048 == 0) → latent [N, L/2048, 80], z_q [N, C, L/2048], codes i64 [N, 1+n, L/2048]."""
 
     def forward(self, audio):
         q = self.dac.quantizer
@@ -293,14 +293,8 @@ class DacEncode(nn.Module):
         return latent, z_q, torch.stack(codes, dim=1)
 
 
-class DacDecode(nn.Module):
+class DacDecode(_CodecGraph):
     """latent [N, T, 80] → audio [N, 1, 2048·T] (PCA inverse, post_module, upsample, decoder)."""
-
-    def __init__(self, dac, pca):
-        super().__init__()
-        make_exportable(dac)  # idempotent: the encode and decode wrappers share one codec
-        self.dac = dac
-        _fold_pca(self, pca)
 
     def forward(self, latent):
         z_q = torch.matmul(latent / self.latent_scale, self.pca_components) + self.pca_mean
