@@ -30,8 +30,7 @@ def fixture_dir() -> Path:
 def stamp(fixtures: Path) -> str:
     """sha256 over the fixture inputs, the exporter's source files and this script."""
     h = hashlib.sha256()
-    code = sorted((PACKAGE / "echo_tts").glob("*.py")) + [PACKAGE / f for f in ("onnx_files.py", "manifest.py",
-                                                                               "parity.py")] + [Path(__file__)]
+    code = sorted(PACKAGE.glob("*.py")) + sorted((PACKAGE / "echo_tts").glob("*.py")) + [Path(__file__)]
     for p in [fixtures / f for f in FIXTURE_FILES] + code:
         h.update(p.name.encode() + b"\0" + p.read_bytes())
     return h.hexdigest()
