@@ -12,34 +12,42 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import speech.runtime.ort.Graph;
+import speech.runtime.ort.GraphContract;
 import speech.runtime.ort.Tensors;
 
 /**
  * The token loop over decoder.onnx with a growing self-attention cache: one call per new token.
  * Greedy at temperature 0, best-of-n sampling above it, beam search when {@code beamSize > 1} at 0.
  * All per-call state (tokens, cache, scores) is local, so one model serves many calls at once.
+ * The only user of decoder.onnx.
  */
-public final class Decoder {
+public final class Decoder implements AutoCloseable {
 
-    static final String TOKENS = "tokens";
-    static final String SELF_K = "self_k";
-    static final String SELF_V = "self_v";
-    static final String CROSS_K = "cross_k";
-    static final String CROSS_V = "cross_v";
-    static final String LOGITS = "logits";
-    static final String NEW_SELF_K = "new_self_k";
-    static final String NEW_SELF_V = "new_self_v";
-    static final Set<String> INPUTS = Set.of(TOKENS, SELF_K, SELF_V, CROSS_K, CROSS_V);
-    static final Set<String> OUTPUTS = Set.of(LOGITS, NEW_SELF_K, NEW_SELF_V);
+    private static final String TOKENS = "tokens";
+    private static final String SELF_K = "self_k";
+    private static final String SELF_V = "self_v";
+    private static final String CROSS_K = "cross_k";
+    private static final String CROSS_V = "cross_v";
+    private static final String LOGITS = "logits";
+    private static final String NEW_SELF_K = "new_self_k";
+    private static final String NEW_SELF_V = "new_self_v";
+    static final GraphContract CONTRACT = new GraphContract("decoder",
+            Set.of(TOKENS, SELF_K, SELF_V, CROSS_K, CROSS_V), Set.of(LOGITS, NEW_SELF_K, NEW_SELF_V));
 
-    private final WhisperModel model;
+    private final Graph graph;
+    private final String modelId;
     private final WhisperManifest spec;
     private final WhisperManifest.SpecialTokens special;
+    private final WhisperTokenizer tokenizer;
 
-    public Decoder(WhisperModel model) {
-        this.model = model;
-        this.spec = model.spec();
+    /** Takes ownership of the graph (opened with {@link #CONTRACT}). */
+    Decoder(Graph graph, String modelId, WhisperManifest spec, WhisperTokenizer tokenizer) {
+        this.graph = graph;
+        this.modelId = modelId;
+        this.spec = spec;
         this.special = spec.special();
+        this.tokenizer = tokenizer;
     }
 
     /** Decodes one window at one temperature; {@code prompt} is earlier text (ids) given as context. */
@@ -128,7 +136,7 @@ public final class Decoder {
                 bestSum = c.getValue();
             }
         }
-        String text = model.tokenizer().decode(best).strip();
+        String text = tokenizer.decode(best).strip();
         return new DecodeResult(List.copyOf(best), text, language, temperature, bestSum / (best.size() + 1),
                 noSpeechProb, Fallback.compressionRatio(text));
     }
@@ -136,7 +144,7 @@ public final class Decoder {
     /** Probability of every language after start-of-transcript (multilingual models only). */
     public Map<String, Double> detectLanguage(Encoder.CrossKv cross) throws OrtException {
         if (spec.languages().isEmpty()) {
-            throw new IllegalStateException("model " + model.id() + " is English-only");
+            throw new IllegalStateException("model " + modelId + " is English-only");
         }
         float[] logits;
         try (Encoder.Pair crossOne = cross.tensors(1)) {
@@ -166,7 +174,7 @@ public final class Decoder {
         if (spec.multilingual()) {
             Integer lang = spec.languages().get(language);
             if (lang == null) {
-                throw new IllegalArgumentException("model " + model.id() + " does not know language " + language);
+                throw new IllegalArgumentException("model " + modelId + " does not know language " + language);
             }
             out.add(lang);
             out.add(o.task() == Task.TRANSLATE ? special.translate() : special.transcribe());
@@ -208,7 +216,7 @@ public final class Decoder {
             inputs.put(SELF_V, selfV);
             inputs.put(CROSS_K, cross.k());
             inputs.put(CROSS_V, cross.v());
-            try (OrtSession.Result out = model.run(model.decoderGraph(), inputs)) {
+            try (OrtSession.Result out = graph.run(inputs)) {
                 long[] kShape = Tensors.shape(out, NEW_SELF_K);
                 KvCache next = new KvCache(Tensors.floats(out, NEW_SELF_K), Tensors.floats(out, NEW_SELF_V), cache.layers(),
                         batch, cache.heads(), (int) kShape[3], cache.headDim());
@@ -223,6 +231,12 @@ public final class Decoder {
                 return new Step(last, first, next);
             }
         }
+    }
+
+    /** Waits for running calls, then frees the session. */
+    @Override
+    public void close() throws OrtException {
+        graph.close();
     }
 
     private static float[] slice(FloatBuffer buffer, int offset, int length) {

@@ -4,19 +4,28 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.util.Map;
+import java.util.Set;
+import speech.runtime.ort.Graph;
+import speech.runtime.ort.GraphContract;
 import speech.runtime.ort.Tensors;
 
-/** Log-mel window → the cross-attention keys and values of every decoder layer. */
-public final class Encoder {
+/** Log-mel window → the cross-attention keys and values of every decoder layer. The only user of encoder.onnx. */
+public final class Encoder implements AutoCloseable {
 
-    static final String INPUT_FEATURES = "input_features";
-    static final String CROSS_K = "cross_k";
-    static final String CROSS_V = "cross_v";
+    private static final String INPUT_FEATURES = "input_features";
+    private static final String CROSS_K = "cross_k";
+    private static final String CROSS_V = "cross_v";
+    static final GraphContract CONTRACT = new GraphContract("encoder", Set.of(INPUT_FEATURES), Set.of(CROSS_K, CROSS_V));
 
-    private final WhisperModel model;
+    private final Graph graph;
+    private final int nMels;
+    private final int nFrames;
 
-    public Encoder(WhisperModel model) {
-        this.model = model;
+    /** Takes ownership of the graph (opened with {@link #CONTRACT}). */
+    Encoder(Graph graph, WhisperManifest spec) {
+        this.graph = graph;
+        this.nMels = spec.dims().nMels();
+        this.nFrames = spec.audio().nFrames();
     }
 
     /**
@@ -28,12 +37,17 @@ public final class Encoder {
      * </ul>
      */
     public CrossKv encode(float[] mel) throws OrtException {
-        WhisperManifest.Dims d = model.spec().dims();
-        try (OnnxTensor features = Tensors.floats(mel, 1, d.nMels(), model.spec().audio().nFrames());
-             OrtSession.Result out = model.run(model.encoderGraph(), Map.of(INPUT_FEATURES, features))) {
+        try (OnnxTensor features = Tensors.floats(mel, 1, nMels, nFrames);
+             OrtSession.Result out = graph.run(Map.of(INPUT_FEATURES, features))) {
             long[] shape = Tensors.shape(out, CROSS_K);
             return new CrossKv(Tensors.floats(out, CROSS_K), Tensors.floats(out, CROSS_V), shape);
         }
+    }
+
+    /** Waits for running calls, then frees the session. */
+    @Override
+    public void close() throws OrtException {
+        graph.close();
     }
 
     /**

@@ -35,8 +35,8 @@ public final class Transcriber {
     public Transcriber(WhisperModel model, ExecutorService pool, SilenceSplitter splitter) {
         this.model = model;
         this.pool = pool;
-        this.encoder = new Encoder(model);
-        this.decoder = new Decoder(model);
+        this.encoder = model.encoder();
+        this.decoder = model.decoder();
         this.segmenter = Segmenter.of(model.spec());
         this.splitter = splitter;
     }

@@ -1,12 +1,6 @@
 package speech.asr.whisper;
 
-import ai.onnxruntime.OnnxTensorLike;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.jboss.logging.Logger;
 import speech.runtime.model.Manifest;
 import speech.runtime.model.ModelException;
@@ -14,9 +8,9 @@ import speech.runtime.ort.Graph;
 import speech.runtime.ort.OrtSessions;
 
 /**
- * One loaded Whisper model: both graphs, the manifest, the tokenizer and the mel filters.
- * Immutable and shared by every request (whisper.cpp's "context"); per-call state lives in the
- * Decoder's locals. Closing it closes the ONNX Runtime sessions.
+ * One loaded Whisper model: the encoder and decoder wrappers, the manifest, the tokenizer and the
+ * mel filters. Immutable and shared by every request (whisper.cpp's "context"); per-call state lives
+ * in the Decoder's locals. Closing it closes the ONNX Runtime sessions, each after its running calls.
  */
 public final class WhisperModel implements AutoCloseable {
 
@@ -27,15 +21,11 @@ public final class WhisperModel implements AutoCloseable {
     private final WhisperManifest spec;
     private final WhisperTokenizer tokenizer;
     private final LogMel logMel;
-    private final Graph encoder;
-    private final Graph decoder;
-    // Graph calls hold the read lock; close() takes the write lock, so a session is never freed under a
-    // running call (that is a native crash) when the service stops mid-request.
-    private final ReentrantReadWriteLock inUse = new ReentrantReadWriteLock();
-    private boolean closed;
+    private final Encoder encoder;
+    private final Decoder decoder;
 
     private WhisperModel(String id, String sha256, WhisperManifest spec, WhisperTokenizer tokenizer, LogMel logMel,
-                         Graph encoder, Graph decoder) {
+                         Encoder encoder, Decoder decoder) {
         this.id = id;
         this.sha256 = sha256;
         this.spec = spec;
@@ -51,13 +41,13 @@ public final class WhisperModel implements AutoCloseable {
         WhisperManifest spec = WhisperManifest.of(manifest);
         WhisperTokenizer tokenizer = WhisperTokenizer.load(manifest.file(spec.tokenizerFile()), spec.special().eot());
         LogMel logMel = LogMel.of(spec, manifest.file(spec.melFiltersFile()));
-        Graph encoder = null;
+        Encoder encoder = null;
         try {
-            encoder = sessions.open(manifest.file(spec.encoderFile()))
-                    .expect(Set.of(Encoder.INPUT_FEATURES), Set.of(Encoder.CROSS_K, Encoder.CROSS_V));
-            Graph decoder = sessions.open(manifest.file(spec.decoderFile())).expect(Decoder.INPUTS, Decoder.OUTPUTS);
-            LOG.infof("loaded Whisper model %s (%s, %s): %s", id, spec.modelName(), sessions.providerInUse(), decoder.describe());
-            return new WhisperModel(id, manifest.sha256(), spec, tokenizer, logMel, encoder, decoder);
+            encoder = new Encoder(sessions.open(manifest.file(spec.encoderFile()), Encoder.CONTRACT), spec);
+            Graph decoderGraph = sessions.open(manifest.file(spec.decoderFile()), Decoder.CONTRACT);
+            LOG.infof("loaded Whisper model %s (%s, %s): %s", id, spec.modelName(), sessions.providerInUse(), decoderGraph.describe());
+            return new WhisperModel(id, manifest.sha256(), spec, tokenizer, logMel, encoder,
+                    new Decoder(decoderGraph, id, spec, tokenizer));
         } catch (OrtException | IllegalStateException e) {
             closeQuietly(encoder);
             throw new ModelException("model " + id + " cannot be opened: " + e.getMessage(), e);
@@ -85,50 +75,28 @@ public final class WhisperModel implements AutoCloseable {
         return logMel;
     }
 
-    Graph encoderGraph() {
+    Encoder encoder() {
         return encoder;
     }
 
-    Graph decoderGraph() {
+    Decoder decoder() {
         return decoder;
     }
 
-    /** Runs one call of this model's graph; the caller closes the result. Fails once the model is closed. */
-    OrtSession.Result run(Graph graph, Map<String, ? extends OnnxTensorLike> inputs) throws OrtException {
-        inUse.readLock().lock();
-        try {
-            if (closed) {
-                throw new CancellationException("model " + id + " is closed (the service is stopping)");
-            }
-            return graph.run(inputs);
-        } finally {
-            inUse.readLock().unlock();
-        }
-    }
-
-    /** Waits for graph calls in flight, then closes both sessions. */
+    /** Waits for the graph calls in flight, then closes both sessions; a later call fails with GraphClosedException. */
     @Override
     public void close() throws OrtException {
-        inUse.writeLock().lock();
         try {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            try {
-                encoder.close();
-            } finally {
-                decoder.close();
-            }
+            encoder.close();
         } finally {
-            inUse.writeLock().unlock();
+            decoder.close();
         }
     }
 
-    private static void closeQuietly(Graph graph) {
-        if (graph != null) {
+    private static void closeQuietly(Encoder encoder) {
+        if (encoder != null) {
             try {
-                graph.close();
+                encoder.close();
             } catch (OrtException ignored) {
                 // Already failing with a better message.
             }

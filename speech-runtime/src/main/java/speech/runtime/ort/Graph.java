@@ -5,84 +5,98 @@ import ai.onnxruntime.OnnxTensorLike;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * One ONNX Runtime session. Inputs and outputs are addressed by the graph's own names; a missing
- * or unexpected name fails before the run with a message naming the graph.
+ * One ONNX Runtime session bound to its {@link GraphContract}. The contract is checked when the graph
+ * opens and every call's input names against it, so a wrong name fails before the run with a message
+ * naming the graph. The graph guards its own lifetime: {@link #close} waits for the calls running on
+ * other threads before it frees the session, and a call after the close throws
+ * {@link GraphClosedException}.
  */
 public final class Graph implements AutoCloseable {
 
     private final String name;
+    private final GraphContract contract;
     private final OrtSession session;
     private final OrtSession.SessionOptions options;
+    private final CallGuard guard;
 
-    Graph(String name, OrtSession session, OrtSession.SessionOptions options) {
+    /** Takes ownership of the session and its options; checks the contract (and throws) before anything runs. */
+    Graph(String name, GraphContract contract, OrtSession session, OrtSession.SessionOptions options) throws OrtException {
         this.name = name;
+        this.contract = contract;
         this.session = session;
         this.options = options;
+        this.guard = new CallGuard(name);
+        if (!session.getInputNames().equals(contract.inputs()) || !session.getOutputNames().containsAll(contract.outputs())) {
+            throw new IllegalStateException("graph " + name + " has " + describe() + "; expected inputs "
+                    + contract.inputs() + " and outputs " + contract.outputs());
+        }
     }
 
+    /** The file it was opened from, prefixed with the model folder: {@code tiny.en/encoder.onnx}. */
     public String name() {
         return name;
     }
 
-    /**
-     * The session itself, for the IoBinding layer ({@code speech.runtime.ort.binding}) only; everything
-     * else runs the graph through {@link #run}.
-     */
-    public OrtSession session() {
-        return session;
-    }
-
-    public Set<String> inputNames() throws OrtException {
-        return session.getInputNames();
-    }
-
-    public Set<String> outputNames() throws OrtException {
-        return session.getOutputNames();
+    public GraphContract contract() {
+        return contract;
     }
 
     /** Input metadata by name (dtype and shape; dynamic axes are -1). */
     public Map<String, NodeInfo> inputInfo() throws OrtException {
-        return session.getInputInfo();
+        return guard.call(session::getInputInfo);
     }
 
-    /** Graph inputs as {@code name: dtype[shape]} for logs and error messages. */
+    /** Graph inputs and outputs as {@code name:dtype[shape]} for logs and error messages. */
     public String describe() throws OrtException {
-        return describe(session.getInputInfo()) + " -> " + describe(session.getOutputInfo());
-    }
-
-    /**
-     * Checks that the graph has exactly these inputs and at least these outputs, so a model
-     * exported with another contract fails at load time rather than mid-request.
-     */
-    public Graph expect(Set<String> inputs, Set<String> outputs) throws OrtException {
-        if (!session.getInputNames().equals(inputs) || !session.getOutputNames().containsAll(outputs)) {
-            throw new IllegalStateException("graph " + name + " has " + describe()
-                    + "; expected inputs " + inputs + " and outputs " + outputs);
-        }
-        return this;
+        return guard.call(() -> describe(session.getInputInfo()) + " -> " + describe(session.getOutputInfo()));
     }
 
     /** Runs the graph; the caller closes the {@link OrtSession.Result} (try-with-resources). */
     public OrtSession.Result run(Map<String, ? extends OnnxTensorLike> inputs) throws OrtException {
-        return session.run(inputs);
+        checkInputs(inputs);
+        return guard.call(() -> session.run(inputs));
     }
 
     /** Runs the graph computing only the named outputs. */
     public OrtSession.Result run(Map<String, ? extends OnnxTensorLike> inputs, Set<String> outputs) throws OrtException {
-        return session.run(inputs, outputs);
+        checkInputs(inputs);
+        return guard.call(() -> session.run(inputs, outputs));
     }
 
+    /**
+     * A native call on the session itself, for the IoBinding layer ({@code speech.runtime.ort.binding})
+     * only, under the same lifetime guard as {@link #run}; everything else runs the graph through {@link #run}.
+     */
+    public <T> T withSession(SessionCall<T> call) throws OrtException {
+        return guard.call(() -> call.apply(session));
+    }
+
+    @FunctionalInterface
+    public interface SessionCall<T> {
+        T apply(OrtSession session) throws OrtException;
+    }
+
+    /** Waits for the calls in flight, then frees the session; idempotent. */
     @Override
     public void close() throws OrtException {
-        try {
-            session.close();
-        } finally {
-            options.close();
+        guard.close(() -> {
+            try {
+                session.close();
+            } finally {
+                options.close();
+            }
+        });
+    }
+
+    private void checkInputs(Map<String, ?> inputs) {
+        if (!inputs.keySet().equals(contract.inputs())) {
+            throw new IllegalArgumentException("graph " + name + " takes inputs " + contract.inputs() + ", was given " + inputs.keySet());
         }
     }
 
@@ -91,6 +105,6 @@ public final class Graph implements AutoCloseable {
     }
 
     private static String shapeOf(NodeInfo n) {
-        return n.getInfo() instanceof TensorInfo t ? t.type + java.util.Arrays.toString(t.getShape()) : n.getInfo().toString();
+        return n.getInfo() instanceof TensorInfo t ? t.type + Arrays.toString(t.getShape()) : n.getInfo().toString();
     }
 }

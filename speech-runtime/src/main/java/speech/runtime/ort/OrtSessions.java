@@ -28,16 +28,27 @@ public final class OrtSessions {
         this.settings = settings;
     }
 
-    /** Opens one graph; the caller owns (closes) the returned {@link Graph}. */
-    public Graph open(Path onnxFile) throws OrtException {
+    /**
+     * Opens one graph and checks it against its contract (a mismatch throws {@link IllegalStateException}
+     * naming both); the caller owns (closes) the returned {@link Graph}.
+     */
+    public Graph open(Path onnxFile, GraphContract contract) throws OrtException {
         SessionOptions options = options();
+        OrtSession session = null;
         try {
-            OrtSession session = env.createSession(onnxFile.toString(), options);
-            return new Graph(onnxFile.getFileName().toString(), session, options);
+            session = env.createSession(onnxFile.toString(), options);
+            return new Graph(label(onnxFile), contract, session, options);
         } catch (OrtException | RuntimeException e) {
-            options.close();
-            throw e;
+            try (SessionOptions o = options; OrtSession s = session) {
+                throw e;
+            }
         }
+    }
+
+    private static String label(Path onnxFile) {
+        Path dir = onnxFile.toAbsolutePath().getParent();
+        String file = onnxFile.getFileName().toString();
+        return dir == null || dir.getFileName() == null ? file : dir.getFileName() + "/" + file;
     }
 
     /** "CUDAExecutionProvider" or "CPUExecutionProvider"; null until the first graph is opened. */

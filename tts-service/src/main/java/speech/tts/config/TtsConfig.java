@@ -39,9 +39,12 @@ public interface TtsConfig {
         @WithDefault("100")
         int maxNameLength();
 
-        /** Voices whose speaker K/V stay in memory. */
-        @WithDefault("32")
-        int speakerCacheSize();
+        /**
+         * Memory for the speaker K/V of recently used voices, per loaded model (2 GiB; a 5-minute reference
+         * is about 630 MB on the full-size model). Held in direct buffers: keep -XX:MaxDirectMemorySize above it.
+         */
+        @WithDefault("2147483648")
+        long speakerCacheBytes();
     }
 
     interface Speech {

@@ -5,21 +5,35 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Set;
+import speech.runtime.ort.Graph;
+import speech.runtime.ort.GraphContract;
 import speech.runtime.ort.Tensors;
 
 /**
  * S1-DAC encode and decode with the PCA folded in by the export: waveform ⇄ 80-d latents.
+ * The only user of {@code dac_encode} and {@code dac_decode}.
  */
-public final class Codec {
+public final class Codec implements AutoCloseable {
+
+    private static final String AUDIO = "audio";
+    private static final String LATENT = "latent";
+    static final GraphContract ENCODE = new GraphContract("dac_encode", Set.of(AUDIO), Set.of(LATENT));
+    static final GraphContract DECODE = new GraphContract("dac_decode", Set.of(LATENT), Set.of(AUDIO));
 
     /** A latent sequence [frames, latentDim], row-major. */
     public record Latent(float[] data, int frames) {
     }
 
-    private final EchoModel model;
+    private final Graph encode;
+    private final Graph decode;
+    private final EchoModel.Constants constants;
 
-    public Codec(EchoModel model) {
-        this.model = model;
+    /** Takes ownership of both graphs (opened with {@link #ENCODE} and {@link #DECODE}). */
+    Codec(Graph encode, Graph decode, EchoModel.Constants constants) {
+        this.encode = encode;
+        this.decode = decode;
+        this.constants = constants;
     }
 
     /**
@@ -30,7 +44,7 @@ public final class Codec {
      * @param samples mono audio at the model's sample rate
      */
     public Latent referenceLatent(float[] samples) throws OrtException {
-        EchoModel.Constants c = model.constants();
+        EchoModel.Constants c = constants;
         float peak = 0;
         for (float v : samples) {
             peak = Math.max(peak, Math.abs(v));
@@ -57,8 +71,8 @@ public final class Codec {
     /** dac_encode: audio f32 [1, 1, L] (L a multiple of samples_per_latent) → latent f32 [1, L/2048, 80]. */
     float[] encode(float[] audio) throws OrtException {
         try (OnnxTensor audioT = Tensors.floats(audio, 1, 1, audio.length);
-             OrtSession.Result r = model.dacEncode.run(Map.of("audio", audioT), java.util.Set.of("latent"))) {
-            return Tensors.floats(r, "latent");
+             OrtSession.Result r = encode.run(Map.of(AUDIO, audioT), Set.of(LATENT))) {
+            return Tensors.floats(r, LATENT);
         }
     }
 
@@ -67,11 +81,21 @@ public final class Codec {
         if (frames == 0) {
             return new float[0];
         }
-        int size = frames * model.constants().latentDim();
+        int size = frames * constants.latentDim();
         float[] input = latent.length == size ? latent : Arrays.copyOf(latent, size);
-        try (OnnxTensor latentT = Tensors.floats(input, 1, frames, model.constants().latentDim());
-             OrtSession.Result r = model.dacDecode.run(Map.of("latent", latentT))) {
-            return Tensors.floats(r, "audio");
+        try (OnnxTensor latentT = Tensors.floats(input, 1, frames, constants.latentDim());
+             OrtSession.Result r = decode.run(Map.of(LATENT, latentT))) {
+            return Tensors.floats(r, AUDIO);
+        }
+    }
+
+    /** Waits for running calls, then frees both sessions. */
+    @Override
+    public void close() throws OrtException {
+        try {
+            encode.close();
+        } finally {
+            decode.close();
         }
     }
 }

@@ -8,14 +8,31 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import speech.runtime.ort.Graph;
+import speech.runtime.ort.GraphContract;
 import speech.runtime.ort.Tensors;
 
 /**
  * The DiT's cross-attention K/V: text K/V once per request ({@code text_cond}), speaker K/V once per
- * voice ({@code speaker_cond}, cached by the caller). Results are plain direct buffers, so they can be
- * cached and wrapped as tensors without a copy.
+ * voice ({@code speaker_cond}, kept in this model's {@link SpeakerCache}). Results are plain direct
+ * buffers, so they can be cached and wrapped as tensors without a copy. The only user of both graphs.
  */
-public final class Conditioning {
+public final class Conditioning implements AutoCloseable {
+
+    private static final String TEXT_IDS = "text_ids";
+    private static final String TEXT_MASK = "text_mask";
+    private static final String TEXT_K = "text_k";
+    private static final String TEXT_V = "text_v";
+    private static final String SPEAKER_LATENT = "speaker_latent";
+    private static final String SPEAKER_MASK = "speaker_mask";
+    private static final String SPEAKER_K = "speaker_k";
+    private static final String SPEAKER_V = "speaker_v";
+    private static final String SPEAKER_PATCH_MASK = "speaker_patch_mask";
+    static final GraphContract TEXT_COND = new GraphContract("text_cond", Set.of(TEXT_IDS, TEXT_MASK), Set.of(TEXT_K, TEXT_V));
+    static final GraphContract SPEAKER_COND = new GraphContract("speaker_cond", Set.of(SPEAKER_LATENT, SPEAKER_MASK),
+            Set.of(SPEAKER_K, SPEAKER_V, SPEAKER_PATCH_MASK));
 
     /**
      * Per-layer keys and values, [layers, batch, length, heads, headDim], in direct buffers.
@@ -60,12 +77,24 @@ public final class Conditioning {
 
     /** Speaker K/V (batch 1) and its patch-level key mask [1, patches]. */
     public record Speaker(KeysValues kv, boolean[] patchMask) {
+
+        public long bytes() {
+            return kv.bytes() + patchMask.length;
+        }
     }
 
-    private final EchoModel model;
+    private final Graph textCond;
+    private final Graph speakerCond;
+    private final EchoModel.Constants constants;
+    private final SpeakerCache speakers;
+    private volatile Speaker unconditioned;
 
-    public Conditioning(EchoModel model) {
-        this.model = model;
+    /** Takes ownership of both graphs (opened with {@link #TEXT_COND} and {@link #SPEAKER_COND}). */
+    Conditioning(Graph textCond, Graph speakerCond, EchoModel.Constants constants, long speakerCacheBytes) {
+        this.textCond = textCond;
+        this.speakerCond = speakerCond;
+        this.constants = constants;
+        this.speakers = new SpeakerCache(speakerCacheBytes);
     }
 
     /**
@@ -84,8 +113,8 @@ public final class Conditioning {
         }
         try (OnnxTensor idsT = Tensors.longs(ids, batch, length);
              OnnxTensor maskT = Tensors.bools(mask, batch, length);
-             OrtSession.Result r = model.textCond.run(Map.of("text_ids", idsT, "text_mask", maskT))) {
-            return new Text(keysValues(r, "text_k", "text_v"), mask);
+             OrtSession.Result r = textCond.run(Map.of(TEXT_IDS, idsT, TEXT_MASK, maskT))) {
+            return new Text(keysValues(r, TEXT_K, TEXT_V), mask);
         }
     }
 
@@ -99,23 +128,58 @@ public final class Conditioning {
         return speaker(latent, frames, mask);
     }
 
-    /** No reference audio: upstream conditions on zeros [1, patch, latent] with every key masked. */
+    /**
+     * The speaker K/V of a voice from this model's cache, computed from its latent (read only on a miss)
+     * on first use: a voice's latent never changes, only text K/V are per request.
+     */
+    public Speaker speaker(String voiceId, Supplier<Codec.Latent> latent) throws OrtException {
+        return speakers.get(voiceId, () -> {
+            Codec.Latent l = latent.get();
+            return speaker(l.data(), l.frames());
+        });
+    }
+
+    /** Drops a voice's speaker K/V (the voice was deleted). */
+    public void forget(String voiceId) {
+        speakers.remove(voiceId);
+    }
+
+    public SpeakerCache speakers() {
+        return speakers;
+    }
+
+    /** No reference audio: upstream conditions on zeros [1, patch, latent] with every key masked. Computed once. */
     public Speaker unconditioned() throws OrtException {
-        int frames = model.constants().patchSize();
-        return speaker(new float[frames * model.constants().latentDim()], frames, new boolean[frames]);
+        Speaker none = unconditioned;
+        if (none == null) {
+            int frames = constants.patchSize();
+            none = speaker(new float[frames * constants.latentDim()], frames, new boolean[frames]);
+            unconditioned = none;
+        }
+        return none;
     }
 
     private Speaker speaker(float[] latent, int frames, boolean[] mask) throws OrtException {
-        try (OnnxTensor latentT = Tensors.floats(latent, 1, frames, model.constants().latentDim());
+        try (OnnxTensor latentT = Tensors.floats(latent, 1, frames, constants.latentDim());
              OnnxTensor maskT = Tensors.bools(mask, 1, frames);
-             OrtSession.Result r = model.speakerCond.run(Map.of("speaker_latent", latentT, "speaker_mask", maskT))) {
-            OnnxTensor patchMask = (OnnxTensor) Tensors.output(r, "speaker_patch_mask");
+             OrtSession.Result r = speakerCond.run(Map.of(SPEAKER_LATENT, latentT, SPEAKER_MASK, maskT))) {
+            OnnxTensor patchMask = (OnnxTensor) Tensors.output(r, SPEAKER_PATCH_MASK);
             ByteBuffer bytes = patchMask.getByteBuffer();
             boolean[] patches = new boolean[bytes.remaining()];
             for (int i = 0; i < patches.length; i++) {
                 patches[i] = bytes.get(i) != 0;
             }
-            return new Speaker(keysValues(r, "speaker_k", "speaker_v"), patches);
+            return new Speaker(keysValues(r, SPEAKER_K, SPEAKER_V), patches);
+        }
+    }
+
+    /** Waits for running calls, then frees both sessions. */
+    @Override
+    public void close() throws OrtException {
+        try {
+            textCond.close();
+        } finally {
+            speakerCond.close();
         }
     }
 

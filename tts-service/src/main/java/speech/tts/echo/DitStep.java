@@ -1,15 +1,20 @@
 package speech.tts.echo;
 
 import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import java.nio.FloatBuffer;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import speech.runtime.ort.Graph;
+import speech.runtime.ort.GraphContract;
 import speech.runtime.ort.Tensors;
 
 /**
- * {@code dit_step} bound to one request's conditioning: the K/V tensors are created once and reused
- * by every step; each call only adds x, t, the lane masks and the per-layer speaker scale.
+ * {@code dit_step}, the only user of that graph. {@link #bind} ties it to one request's conditioning.
  *
  * <pre>
  * x f32 [B, S, 80], t f32 [B], text_mask bool [B, Lt], speaker_mask bool [B, Lsp] (patches),
@@ -18,85 +23,133 @@ import speech.runtime.ort.Tensors;
  * </pre>
  * One chunk uses the batch-1 K/V (broadcast inside the graph); several chunks get per-lane copies.
  */
-public final class DitStep implements EulerCfgSampler.Denoiser, AutoCloseable {
+public final class DitStep implements AutoCloseable {
 
-    private final EchoModel model;
-    private final Conditioning.Text text;
-    private final Conditioning.Speaker speaker;
-    private final int chunks;
-    private final int textLength;
-    private final Map<Integer, OnnxTensor[]> kvByLanes = new HashMap<>();
+    private static final String X = "x";
+    private static final String T = "t";
+    private static final String TEXT_MASK = "text_mask";
+    private static final String SPEAKER_MASK = "speaker_mask";
+    private static final String TEXT_K = "text_k";
+    private static final String TEXT_V = "text_v";
+    private static final String SPEAKER_K = "speaker_k";
+    private static final String SPEAKER_V = "speaker_v";
+    private static final String SPK_KV_SCALE = "spk_kv_scale";
+    private static final String V = "v";
+    static final GraphContract CONTRACT = new GraphContract("dit_step",
+            Set.of(X, T, TEXT_MASK, SPEAKER_MASK, TEXT_K, TEXT_V, SPEAKER_K, SPEAKER_V, SPK_KV_SCALE), Set.of(V));
 
-    public DitStep(EchoModel model, Conditioning.Text text, Conditioning.Speaker speaker) {
-        this.model = model;
-        this.text = text;
-        this.speaker = speaker;
-        this.chunks = text.kv().batch();
-        this.textLength = text.kv().length();
-        if (chunks > 1 && !model.perLaneConditioning()) {
-            throw new IllegalArgumentException("dit_step of " + model.id() + " takes batch-1 conditioning only");
-        }
+    private final Graph graph;
+    private final String modelId;
+    private final int latentDim;
+    private final boolean perLaneConditioning;
+
+    /** Takes ownership of the graph (opened with {@link #CONTRACT}). */
+    DitStep(Graph graph, String modelId, int latentDim) throws OrtException {
+        this.graph = graph;
+        this.modelId = modelId;
+        this.latentDim = latentDim;
+        long[] textK = ((TensorInfo) graph.inputInfo().get(TEXT_K).getInfo()).getShape();
+        this.perLaneConditioning = textK.length == 5 && textK[1] != 1;
     }
 
+    /**
+     * Whether the graph takes per-lane text/speaker K/V (batch axis dynamic), so several text chunks
+     * can share one batched step. A graph fixed to batch 1 samples chunks one after another.
+     */
+    public boolean perLaneConditioning() {
+        return perLaneConditioning;
+    }
+
+    /** The step for one request: its K/V tensors are made once and reused by every call; close it after sampling. */
+    public Bound bind(Conditioning.Text text, Conditioning.Speaker speaker) {
+        return new Bound(text, speaker);
+    }
+
+    /** Waits for running calls, then frees the session. */
     @Override
-    public float[] velocity(float[] x, EulerCfgSampler.Lanes lanes, float t, float[] speakerKvScale) {
-        int b = lanes.count();
-        int latentDim = model.constants().latentDim();
-        int s = x.length / (b * latentDim);
-        int lsp = speaker.patchMask().length;
-        float[] times = new float[b];
-        boolean[] textMask = new boolean[b * textLength];
-        boolean[] speakerMask = new boolean[b * lsp];
-        for (int lane = 0; lane < b; lane++) {
-            times[lane] = t;
-            if (lanes.textOn()[lane]) {
-                System.arraycopy(text.mask(), lanes.chunk(lane) * textLength, textMask, lane * textLength, textLength);
-            }
-            if (lanes.speakerOn()[lane]) {
-                System.arraycopy(speaker.patchMask(), 0, speakerMask, lane * lsp, lsp);
-            }
-        }
-        try (OnnxTensor xT = Tensors.floats(x, b, s, latentDim);
-             OnnxTensor tT = Tensors.floats(times, b);
-             OnnxTensor textMaskT = Tensors.bools(textMask, b, textLength);
-             OnnxTensor speakerMaskT = Tensors.bools(speakerMask, b, lsp);
-             OnnxTensor scaleT = Tensors.floats(speakerKvScale, speakerKvScale.length)) {
-            OnnxTensor[] kv = keysValues(b);
-            Map<String, OnnxTensor> inputs = Map.of("x", xT, "t", tT, "text_mask", textMaskT, "speaker_mask", speakerMaskT,
-                    "text_k", kv[0], "text_v", kv[1], "speaker_k", kv[2], "speaker_v", kv[3], "spk_kv_scale", scaleT);
-            try (OrtSession.Result r = model.ditStep.run(inputs)) {
-                return Tensors.floats(r, "v");
-            }
-        } catch (OrtException e) {
-            throw new IllegalStateException("dit_step failed: " + e.getMessage(), e);
-        }
+    public void close() throws OrtException {
+        graph.close();
     }
 
-    // Batch-1 K/V when every lane shares the prompt; otherwise one row per lane, made once per lane count.
-    private OnnxTensor[] keysValues(int lanes) throws OrtException {
-        int key = chunks == 1 ? 1 : lanes;
-        OnnxTensor[] kv = kvByLanes.get(key);
-        if (kv == null) {
-            Conditioning.KeysValues textKv = key == 1 ? text.kv() : text.kv().tiled(lanes);
-            Conditioning.KeysValues speakerKv = key == 1 ? speaker.kv() : speaker.kv().tiled(lanes);
-            kv = new OnnxTensor[] {tensor(textKv.k(), textKv.shape()), tensor(textKv.v(), textKv.shape()),
-                    tensor(speakerKv.k(), speakerKv.shape()), tensor(speakerKv.v(), speakerKv.shape())};
-            kvByLanes.put(key, kv);
-        }
-        return kv;
-    }
+    /** dit_step with one request's conditioning; each call only adds x, t, the lane masks and the speaker scale. */
+    public final class Bound implements EulerCfgSampler.Denoiser, AutoCloseable {
 
-    private static OnnxTensor tensor(java.nio.FloatBuffer data, long[] shape) throws OrtException {
-        return OnnxTensor.createTensor(ai.onnxruntime.OrtEnvironment.getEnvironment(), data.duplicate().rewind(), shape);
-    }
+        private final Conditioning.Text text;
+        private final Conditioning.Speaker speaker;
+        private final int chunks;
+        private final int textLength;
+        private final Map<Integer, OnnxTensor[]> kvByLanes = new HashMap<>();
 
-    @Override
-    public void close() {
-        kvByLanes.values().forEach(kv -> {
-            for (OnnxTensor t : kv) {
-                t.close();
+        private Bound(Conditioning.Text text, Conditioning.Speaker speaker) {
+            this.text = text;
+            this.speaker = speaker;
+            this.chunks = text.kv().batch();
+            this.textLength = text.kv().length();
+            if (chunks > 1 && !perLaneConditioning) {
+                throw new IllegalArgumentException("dit_step of " + modelId + " takes batch-1 conditioning only");
             }
-        });
-        kvByLanes.clear();
+        }
+
+        @Override
+        public float[] velocity(float[] x, EulerCfgSampler.Lanes lanes, float t, float[] speakerKvScale) {
+            int b = lanes.count();
+            int s = x.length / (b * latentDim);
+            int lsp = speaker.patchMask().length;
+            float[] times = new float[b];
+            boolean[] textMask = new boolean[b * textLength];
+            boolean[] speakerMask = new boolean[b * lsp];
+            for (int lane = 0; lane < b; lane++) {
+                times[lane] = t;
+                if (lanes.textOn()[lane]) {
+                    System.arraycopy(text.mask(), lanes.chunk(lane) * textLength, textMask, lane * textLength, textLength);
+                }
+                if (lanes.speakerOn()[lane]) {
+                    System.arraycopy(speaker.patchMask(), 0, speakerMask, lane * lsp, lsp);
+                }
+            }
+            try (OnnxTensor xT = Tensors.floats(x, b, s, latentDim);
+                 OnnxTensor tT = Tensors.floats(times, b);
+                 OnnxTensor textMaskT = Tensors.bools(textMask, b, textLength);
+                 OnnxTensor speakerMaskT = Tensors.bools(speakerMask, b, lsp);
+                 OnnxTensor scaleT = Tensors.floats(speakerKvScale, speakerKvScale.length)) {
+                OnnxTensor[] kv = keysValues(b);
+                Map<String, OnnxTensor> inputs = Map.of(X, xT, T, tT, TEXT_MASK, textMaskT, SPEAKER_MASK, speakerMaskT,
+                        TEXT_K, kv[0], TEXT_V, kv[1], SPEAKER_K, kv[2], SPEAKER_V, kv[3], SPK_KV_SCALE, scaleT);
+                try (OrtSession.Result r = graph.run(inputs)) {
+                    return Tensors.floats(r, V);
+                }
+            } catch (OrtException e) {
+                throw new IllegalStateException("dit_step failed: " + e.getMessage(), e);
+            }
+        }
+
+        // Batch-1 K/V when every lane shares the prompt; otherwise one row per lane, made once per lane count.
+        private OnnxTensor[] keysValues(int lanes) throws OrtException {
+            int key = chunks == 1 ? 1 : lanes;
+            OnnxTensor[] kv = kvByLanes.get(key);
+            if (kv == null) {
+                Conditioning.KeysValues textKv = key == 1 ? text.kv() : text.kv().tiled(lanes);
+                Conditioning.KeysValues speakerKv = key == 1 ? speaker.kv() : speaker.kv().tiled(lanes);
+                kv = new OnnxTensor[] {tensor(textKv.k(), textKv.shape()), tensor(textKv.v(), textKv.shape()),
+                        tensor(speakerKv.k(), speakerKv.shape()), tensor(speakerKv.v(), speakerKv.shape())};
+                kvByLanes.put(key, kv);
+            }
+            return kv;
+        }
+
+        // Wraps the direct buffer without a copy; the tensor keeps the buffer reachable while it lives.
+        private static OnnxTensor tensor(FloatBuffer data, long[] shape) throws OrtException {
+            return OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), data.duplicate().rewind(), shape);
+        }
+
+        @Override
+        public void close() {
+            kvByLanes.values().forEach(kv -> {
+                for (OnnxTensor t : kv) {
+                    t.close();
+                }
+            });
+            kvByLanes.clear();
+        }
     }
 }

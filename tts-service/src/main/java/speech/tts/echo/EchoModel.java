@@ -1,19 +1,21 @@
 package speech.tts.echo;
 
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.TensorInfo;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.Set;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 import speech.runtime.model.Manifest;
 import speech.runtime.model.ModelException;
 import speech.runtime.ort.Graph;
+import speech.runtime.ort.GraphContract;
 import speech.runtime.ort.OrtSessions;
 
 /**
- * One exported Echo-TTS folder: its five graphs and the manifest constants. Immutable and shared by
- * every request (whisper.cpp's "context"); per-request state lives in {@link Conditioning} results and
- * the sampler. PCA is folded into {@code dac_encode}/{@code dac_decode} by the export (docs/echo-tts-graphs.md).
+ * One exported Echo-TTS folder: the wrappers of its five graphs ({@link Codec}, {@link Conditioning},
+ * {@link DitStep}), the manifest constants and the speaker K/V cache. Shared by every request
+ * (whisper.cpp's "context"); per-request state lives in {@link Conditioning} results and the sampler. PCA is folded into {@code dac_encode}/{@code dac_decode} by the export (docs/echo-tts-graphs.md).
  */
 public final class EchoModel implements AutoCloseable {
 
@@ -47,24 +49,17 @@ public final class EchoModel implements AutoCloseable {
     private final String id;
     private final Manifest manifest;
     private final Constants constants;
-    final Graph dacEncode;
-    final Graph textCond;
-    final Graph speakerCond;
-    final Graph ditStep;
-    final Graph dacDecode;
-    private final boolean perLaneConditioning;
+    private final Codec codec;
+    private final Conditioning conditioning;
+    private final DitStep ditStep;
 
-    private EchoModel(String id, Manifest manifest, Graph[] graphs) throws OrtException {
+    private EchoModel(String id, Manifest manifest, Constants constants, Codec codec, Conditioning conditioning, DitStep ditStep) {
         this.id = id;
         this.manifest = manifest;
-        this.constants = Constants.of(manifest);
-        this.dacEncode = graphs[0].expect(Set.of("audio"), Set.of("latent"));
-        this.textCond = graphs[1].expect(Set.of("text_ids", "text_mask"), Set.of("text_k", "text_v"));
-        this.speakerCond = graphs[2].expect(Set.of("speaker_latent", "speaker_mask"), Set.of("speaker_k", "speaker_v", "speaker_patch_mask"));
-        this.ditStep = graphs[3].expect(Set.of("x", "t", "text_mask", "speaker_mask", "text_k", "text_v", "speaker_k", "speaker_v", "spk_kv_scale"),
-                Set.of("v"));
-        this.dacDecode = graphs[4].expect(Set.of("latent"), Set.of("audio"));
-        this.perLaneConditioning = conditioningBatchIsDynamic();
+        this.constants = constants;
+        this.codec = codec;
+        this.conditioning = conditioning;
+        this.ditStep = ditStep;
     }
 
     /** The export's format tag: whisper and other families share the models folder. */
@@ -74,28 +69,39 @@ public final class EchoModel implements AutoCloseable {
         return FORMAT.equals(manifest.root().path("format").asText());
     }
 
-    /** Opens every graph of the folder; closes what was opened if one fails. */
-    public static EchoModel load(Manifest manifest, OrtSessions sessions) {
+    /**
+     * Opens every graph of the folder against its wrapper's contract; closes what was opened if one fails.
+     *
+     * @param speakerCacheBytes budget of this model's speaker K/V cache
+     */
+    public static EchoModel load(Manifest manifest, OrtSessions sessions, long speakerCacheBytes) {
         if (!isEchoModel(manifest)) {
             throw new ModelException("model " + manifest.dir().getFileName() + " is not an Echo-TTS export (format "
                     + manifest.root().path("format").asText("?") + ")");
         }
-        String[] names = {"dac_encode", "text_cond", "speaker_cond", "dit_step", "dac_decode"};
-        Graph[] graphs = new Graph[names.length];
+        String id = manifest.dir().getFileName().toString();
+        List<Graph> opened = new ArrayList<>();
         try {
-            for (int i = 0; i < names.length; i++) {
-                String file = manifest.root().path("graphs").path(names[i]).path("file").asText(names[i] + ".onnx");
-                graphs[i] = sessions.open(manifest.file(file));
-            }
-            EchoModel model = new EchoModel(manifest.dir().getFileName().toString(), manifest, graphs);
-            LOG.infof("loaded Echo-TTS model %s (%d DiT layers, %s)", model.id, model.constants.layers(), sessions.providerInUse());
-            return model;
+            Constants constants = Constants.of(manifest);
+            Function<GraphContract, Graph> open = contract -> {
+                String file = manifest.root().path("graphs").path(contract.name()).path("file").asText(contract.name() + ".onnx");
+                try {
+                    Graph graph = sessions.open(manifest.file(file), contract);
+                    opened.add(graph);
+                    return graph;
+                } catch (OrtException e) {
+                    throw new ModelException("model " + id + ": " + file + " cannot be opened: " + e.getMessage(), e);
+                }
+            };
+            Codec codec = new Codec(open.apply(Codec.ENCODE), open.apply(Codec.DECODE), constants);
+            Conditioning conditioning = new Conditioning(open.apply(Conditioning.TEXT_COND), open.apply(Conditioning.SPEAKER_COND),
+                    constants, speakerCacheBytes);
+            DitStep ditStep = new DitStep(open.apply(DitStep.CONTRACT), id, constants.latentDim());
+            LOG.infof("loaded Echo-TTS model %s (%d DiT layers, %s)", id, constants.layers(), sessions.providerInUse());
+            return new EchoModel(id, manifest, constants, codec, conditioning, ditStep);
         } catch (OrtException | RuntimeException e) {
-            for (Graph g : graphs) {
-                closeQuietly(g);
-            }
-            throw e instanceof ModelException me ? me
-                    : new ModelException("model " + manifest.dir().getFileName() + " cannot be loaded: " + e.getMessage(), e);
+            opened.forEach(EchoModel::closeQuietly);
+            throw e instanceof ModelException me ? me : new ModelException("model " + id + " cannot be loaded: " + e.getMessage(), e);
         }
     }
 
@@ -115,33 +121,36 @@ public final class EchoModel implements AutoCloseable {
         return new ByteTokenizer(constants.maxTextLength(), constants.bosToken());
     }
 
-    /**
-     * Whether {@code dit_step} takes per-lane text/speaker K/V (batch axis dynamic), so several text
-     * chunks can share one batched step. A graph fixed to batch 1 samples chunks one after another.
-     */
+    public Codec codec() {
+        return codec;
+    }
+
+    public Conditioning conditioning() {
+        return conditioning;
+    }
+
+    public DitStep ditStep() {
+        return ditStep;
+    }
+
+    /** Whether {@code dit_step} takes per-lane conditioning, so text chunks can be batched as lanes. */
     public boolean perLaneConditioning() {
-        return perLaneConditioning;
+        return ditStep.perLaneConditioning();
     }
 
-    private boolean conditioningBatchIsDynamic() throws OrtException {
-        long[] shape = ((TensorInfo) ditStep.inputInfo().get("text_k").getInfo()).getShape();
-        return shape.length == 5 && shape[1] != 1;
-    }
-
+    /** Waits for each graph's calls in flight, then frees its session; a later call fails with GraphClosedException. */
     @Override
     public void close() {
-        for (Graph g : new Graph[] {dacEncode, textCond, speakerCond, ditStep, dacDecode}) {
-            closeQuietly(g);
+        for (AutoCloseable wrapper : new AutoCloseable[] {ditStep, conditioning, codec}) {
+            closeQuietly(wrapper);
         }
     }
 
-    private static void closeQuietly(Graph g) {
-        if (g != null) {
-            try {
-                g.close();
-            } catch (OrtException e) {
-                LOG.warnf("closing %s: %s", g.name(), e.getMessage());
-            }
+    private static void closeQuietly(AutoCloseable wrapper) {
+        try {
+            wrapper.close();
+        } catch (Exception e) {
+            LOG.warnf("closing a graph of an Echo-TTS model: %s", e.getMessage());
         }
     }
 }

@@ -37,8 +37,8 @@ public final class Synthesizer {
 
     public Synthesizer(EchoModel model, Options options) {
         this.model = model;
-        this.conditioning = new Conditioning(model);
-        this.codec = new Codec(model);
+        this.conditioning = model.conditioning();
+        this.codec = model.codec();
         this.options = options;
     }
 
@@ -81,7 +81,7 @@ public final class Synthesizer {
             long start = System.nanoTime();
             Conditioning.Text textKv = conditioning.text(batch.stream().map(tokenizer::encodeNormalized).toList());
             float[] x;
-            try (DitStep dit = new DitStep(model, textKv, speaker)) {
+            try (DitStep.Bound dit = model.ditStep().bind(textKv, speaker)) {
                 EulerCfgSampler.Denoiser counted = (xs, lanes, t, scale) -> {
                     ditCalls[0]++;
                     return dit.velocity(xs, lanes, t, scale);

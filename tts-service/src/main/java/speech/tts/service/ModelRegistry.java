@@ -4,6 +4,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,7 +36,7 @@ public class ModelRegistry {
 
     ModelRegistry(TtsConfig config, OrtSessions sessions) {
         this.config = config;
-        this.models = new ModelDirectory<>(config.modelsDir(), manifest -> EchoModel.load(manifest, sessions));
+        this.models = new ModelDirectory<>(config.modelsDir(), manifest -> EchoModel.load(manifest, sessions, config.voices().speakerCacheBytes()));
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -104,6 +105,11 @@ public class ModelRegistry {
         TtsConfig.Speech s = config.speech();
         return synthesizers.computeIfAbsent(model.id(), id -> new Synthesizer(model,
                 new Synthesizer.Options(s.maxChunkTokens(), s.maxBatchChunks(), s.maxBatchKvBytes(), s.crossFadeSeconds())));
+    }
+
+    /** The models loaded now, without loading any. */
+    public Collection<EchoModel> loaded() {
+        return models.loaded().values();
     }
 
     public Optional<EchoModel> loadedDefault() {

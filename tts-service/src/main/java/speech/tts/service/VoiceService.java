@@ -6,8 +6,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import ai.onnxruntime.OrtException;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -42,7 +40,6 @@ public class VoiceService {
     private final FfmpegDecoder decoder;
     private final InferenceQueue queue;
     private final AudioProbe probe;
-    private final Map<String, Conditioning.Speaker> speakerCache;
 
     VoiceService(TtsConfig config, VoiceStore voices, GenerationStore generations, ModelRegistry models,
                  FfmpegDecoder decoder, AudioProbe probe, InferenceQueue queue) {
@@ -53,13 +50,6 @@ public class VoiceService {
         this.decoder = decoder;
         this.queue = queue;
         this.probe = probe;
-        int cacheSize = config.voices().speakerCacheSize();
-        this.speakerCache = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Conditioning.Speaker> eldest) {
-                return size() > cacheSize;
-            }
-        });
     }
 
     public Voice create(String rawName, Path upload) {
@@ -83,7 +73,7 @@ public class VoiceService {
         if (pcm.peak() < SILENCE_PEAK) {
             throw ApiException.invalidParam("file", "the reference recording is silent; upload 10 s or more of clear speech");
         }
-        Codec.Latent latent = queue.submit(() -> new Codec(model).referenceLatent(pcm.samples()), config.queue().timeout());
+        Codec.Latent latent = queue.submit(() -> model.codec().referenceLatent(pcm.samples()), config.queue().timeout());
         return voices.create(new VoiceStore.NewVoice(name, pcm.durationSeconds(), mediaType, upload, latent.data(), latent.frames(),
                 model.constants().latentDim(), model.id()));
     }
@@ -109,19 +99,10 @@ public class VoiceService {
         return voices.latent(voice);
     }
 
-    /**
-     * The speaker K/V of a voice (null = unconditioned), computed on first use and kept for the next
-     * requests: the voice's latent never changes, only text K/V are per request. Runs on a queue worker.
-     */
+    /** The speaker K/V of a voice (null = unconditioned), from the model's speaker cache. Runs on a queue worker. */
     public Conditioning.Speaker speaker(EchoModel model, Voice voice) throws OrtException {
-        String key = model.id() + "/" + (voice == null ? "" : voice.id());
-        Conditioning.Speaker cached = speakerCache.get(key);
-        if (cached == null) {
-            Conditioning conditioning = new Conditioning(model);
-            cached = voice == null ? conditioning.unconditioned() : conditioning.speaker(voices.latent(voice), voice.latentFrames());
-            speakerCache.put(key, cached);
-        }
-        return cached;
+        return voice == null ? model.conditioning().unconditioned()
+                : model.conditioning().speaker(voice.id(), () -> new Codec.Latent(voices.latent(voice), voice.latentFrames()));
     }
 
     /** Removes the voice and its generations (one transaction in the store, then files). */
@@ -129,7 +110,7 @@ public class VoiceService {
         if (!voices.deleteWithGenerations(id, generations)) {
             return false;
         }
-        speakerCache.keySet().removeIf(key -> key.endsWith("/" + id));
+        models.loaded().forEach(model -> model.conditioning().forget(id));
         return true;
     }
 

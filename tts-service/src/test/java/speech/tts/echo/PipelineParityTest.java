@@ -20,14 +20,14 @@ class PipelineParityTest {
         Safetensors pipeline = Fixtures.echoCase("pipeline");
         Safetensors encode = Fixtures.echoCase("codec_encode");
 
-        Codec.Latent reference = new Codec(model).referenceLatent(encode.floats("audio"));
+        Codec.Latent reference = model.codec().referenceLatent(encode.floats("audio"));
         float[] expectedLatent = pipeline.floats("speaker_latent");
         assertEquals(pipeline.shape("speaker_latent")[1], reference.frames());
         double speakerErr = Fixtures.maxAbsDiff(reference.data(), expectedLatent) / Fixtures.scale(expectedLatent);
         System.out.printf("PARITY pipeline.speaker_latent max|Δ|/scale = %.3g%n", speakerErr);
         assertTrue(speakerErr <= 1e-3);
 
-        Conditioning.Speaker speaker = new Conditioning(model).speaker(reference.data(), reference.frames());
+        Conditioning.Speaker speaker = model.conditioning().speaker(reference.data(), reference.frames());
         SamplerSettings settings = FixtureSettings.of("sampler_default");
         Synthesizer synthesizer = new Synthesizer(model, new Synthesizer.Options(768, 1, 1L << 30, 0.05));
         float[] noise = pipeline.floats("initial_noise");
@@ -45,7 +45,7 @@ class PipelineParityTest {
     @Test
     void codecDecodeMatches() throws Exception {
         Safetensors f = Fixtures.echoCase("codec_decode");
-        float[] audio = new Codec(TinyModel.get()).decode(f.floats("latent"), (int) f.shape("latent")[1]);
+        float[] audio = TinyModel.get().codec().decode(f.floats("latent"), (int) f.shape("latent")[1]);
         double err = Fixtures.maxAbsDiff(audio, f.floats("audio"));
         System.out.printf("PARITY codec_decode.audio max|Δ| = %.3g%n", err);
         assertTrue(err <= 1e-3);

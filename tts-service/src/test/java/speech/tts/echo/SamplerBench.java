@@ -20,9 +20,9 @@ class SamplerBench {
     void stepTime() throws Exception {
         int steps = Integer.getInteger("bench.steps", 10);
         try (EchoModel model = EchoModel.load(Manifest.read(Path.of(System.getProperty("bench.model-dir"))).verifyFiles(),
-                new OrtSessions(new OrtSettings("cpu", 0, 2, 1)))) {
+                new OrtSessions(new OrtSettings("cpu", 0, 2, 1)), 0)) { // no speaker cache: the bench computes K/V itself
             String prompt = "[S1] The quick brown fox jumps over the lazy dog, and then it runs all the way home before the rain begins to fall.";
-            Conditioning conditioning = new Conditioning(model);
+            Conditioning conditioning = model.conditioning();
             float[] speakerLatent = new float[216 * 80];
             Random rng = new Random(1);
             for (int i = 0; i < speakerLatent.length; i++) {
@@ -35,7 +35,7 @@ class SamplerBench {
             for (int i = 0; i < noise.length; i++) {
                 noise[i] = (float) rng.nextGaussian();
             }
-            try (DitStep dit = new DitStep(model, text, speaker)) {
+            try (DitStep.Bound dit = model.ditStep().bind(text, speaker)) {
                 EulerCfgSampler.sample(dit, noise, 1, model.constants().layers(),
                         new SamplerSettings(1, 3f, 8f, 0f, 1f, null, null, null, null, null, null, 640)); // warm-up
                 long t0 = System.nanoTime();

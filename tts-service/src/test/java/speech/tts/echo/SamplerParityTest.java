@@ -21,13 +21,13 @@ class SamplerParityTest {
     void latentMatchesTheOfficialSampler(String name) throws Exception {
         EchoModel model = TinyModel.get();
         Safetensors f = Fixtures.echoCase(name);
-        Conditioning conditioning = new Conditioning(model);
+        Conditioning conditioning = model.conditioning();
         Conditioning.Text text = conditioning.text(java.util.List.of(f.longs("text_input_ids")));
         Conditioning.Speaker speaker = name.equals("sampler_no_speaker")
                 ? conditioning.unconditioned()
                 : conditioning.speaker(f.floats("speaker_latent"), (int) f.shape("speaker_latent")[1]);
         float[] out;
-        try (DitStep dit = new DitStep(model, text, speaker)) {
+        try (DitStep.Bound dit = model.ditStep().bind(text, speaker)) {
             out = EulerCfgSampler.sample(dit, f.floats("initial_noise"), 1, model.constants().layers(), FixtureSettings.of(name));
         }
         float[] expected = f.floats("latent_out");
@@ -40,7 +40,7 @@ class SamplerParityTest {
     @org.junit.jupiter.api.Test
     void unconditionedSpeakerIsTheOfficialZerosEncoding() throws Exception {
         Safetensors f = Fixtures.echoCase("speaker_encoder");
-        Conditioning.Speaker none = new Conditioning(TinyModel.get()).unconditioned();
+        Conditioning.Speaker none = TinyModel.get().conditioning().unconditioned();
         float[] k = new float[none.kv().k().capacity()];
         none.kv().k().duplicate().rewind().get(k);
         float[] expected = f.floats("zeros.speaker_k");

@@ -16,8 +16,8 @@ class SynthesizerBatchingTest {
     void chunksAsLanesOfOneStepEqualChunksOneByOne() throws Exception {
         EchoModel model = TinyModel.get();
         assertTrue(model.perLaneConditioning(), "dit_step takes one K/V row per lane");
-        Codec.Latent reference = new Codec(model).referenceLatent(Fixtures.echoCase("codec_encode").floats("audio"));
-        Conditioning.Speaker speaker = new Conditioning(model).speaker(reference.data(), reference.frames());
+        Codec.Latent reference = model.codec().referenceLatent(Fixtures.echoCase("codec_encode").floats("audio"));
+        Conditioning.Speaker speaker = model.conditioning().speaker(reference.data(), reference.frames());
         SamplerSettings settings = FixtureSettings.of("sampler_default");
         String text = "The first sentence is short. The second one is a little longer than the first. "
                 + "A third sentence follows here; then a fourth. And a fifth closes the text.";

@@ -45,7 +45,7 @@ public final class IoBinding implements AutoCloseable {
 
     public static IoBinding create(Graph graph) throws OrtException {
         OrtCApi api = OrtCApi.get();
-        return new IoBinding(graph, api.created(api.callForPointer(Fn.CreateIoBinding, NativeHandles.session(graph.session()))));
+        return new IoBinding(graph, api.created(graph.withSession(s -> api.callForPointer(Fn.CreateIoBinding, NativeHandles.session(s)))));
     }
 
     /** Binds a tensor made by ONNX Runtime Java (its native value, no copy on the CPU). */
@@ -158,7 +158,10 @@ public final class IoBinding implements AutoCloseable {
 
     private void run(MemorySegment runOptions) throws OrtException {
         checkOpen();
-        OrtCApi.get().check("RunWithBinding of graph " + graph.name(), Fn.RunWithBinding, NativeHandles.session(graph.session()), runOptions, binding);
+        graph.withSession(s -> {
+            OrtCApi.get().check("RunWithBinding of graph " + graph.name(), Fn.RunWithBinding, NativeHandles.session(s), runOptions, binding);
+            return null;
+        });
     }
 
     private IoBinding bind(Fn fn, Map<String, Object> bound, String name, MemorySegment what, Object owner) throws OrtException {

@@ -53,8 +53,8 @@ public final class ResidentTensor implements AutoCloseable {
             return adopt(api, value, place, type, shape, () -> api.release(Fn.ReleaseValue, value));
         }
         // CUDA only: device memory from the session's allocator for that device.
-        MemorySegment allocator = api.created(api.callForPointer(Fn.CreateAllocator,
-                NativeHandles.session(graph.session()), place.nativeInfo()));
+        MemorySegment allocator = api.created(graph.withSession(s -> api.callForPointer(Fn.CreateAllocator,
+                NativeHandles.session(s), place.nativeInfo())));
         MemorySegment value;
         try {
             value = createTensor(api, allocator, type, shape);

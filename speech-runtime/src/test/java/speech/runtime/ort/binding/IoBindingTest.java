@@ -40,8 +40,8 @@ class IoBindingTest {
 
     @BeforeAll
     static void open() throws OrtException {
-        append = SESSIONS.open(TestGraphs.appendRow(dir, CAPACITY, WIDTH));
-        scatter = SESSIONS.open(TestGraphs.scatterRow(dir, CAPACITY, WIDTH));
+        append = SESSIONS.open(TestGraphs.appendRow(dir, CAPACITY, WIDTH), TestGraphs.APPEND_ROW);
+        scatter = SESSIONS.open(TestGraphs.scatterRow(dir, CAPACITY, WIDTH), TestGraphs.SCATTER_ROW);
     }
 
     @AfterAll

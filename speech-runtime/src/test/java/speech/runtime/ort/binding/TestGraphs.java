@@ -8,13 +8,19 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
+import speech.runtime.ort.GraphContract;
 
 /**
  * Tiny ONNX graphs written as ModelProto bytes right here: speech-runtime's tests run before the
  * export module (and its Python) in the reactor, and the ORT jar carries no protobuf classes. Field
  * numbers are those of onnx.proto.
  */
-final class TestGraphs {
+public final class TestGraphs {
+
+    public static final GraphContract APPEND_ROW = new GraphContract("append_row", Set.of("cache", "row"), Set.of("new_row"));
+    public static final GraphContract SCATTER_ROW = new GraphContract("scatter_row", Set.of("cache", "position", "row"),
+            Set.of("cache_out"));
 
     static final int FLOAT = 1;
     static final int INT64 = 7;
@@ -26,7 +32,7 @@ final class TestGraphs {
      * A decoder-cache step that computes only the new row: {@code new_row = row + ReduceSum(cache, axis 0)}.
      * Inputs {@code cache} float[capacity, width], {@code row} float[1, width]; output {@code new_row} float[1, width].
      */
-    static Path appendRow(Path dir, int capacity, int width) {
+    public static Path appendRow(Path dir, int capacity, int width) {
         Proto graph = new Proto().string(2, "append_row")
                 .message(5, int64Tensor("axes", 0))
                 .message(1, node("ReduceSum", new String[] {"cache", "axes"}, "past_sum"))
