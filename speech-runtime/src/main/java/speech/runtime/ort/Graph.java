@@ -38,7 +38,7 @@ public final class Graph implements AutoCloseable {
         }
     }
 
-    /** The file it was opened from, prefixed with the model folder: {@code tiny.en/encoder.onnx}. */
+    /** The file it was opened from, e.g. {@code encoder.onnx}. */
     public String name() {
         return name;
     }

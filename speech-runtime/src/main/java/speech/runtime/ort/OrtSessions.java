@@ -37,18 +37,12 @@ public final class OrtSessions {
         OrtSession session = null;
         try {
             session = env.createSession(onnxFile.toString(), options);
-            return new Graph(label(onnxFile), contract, session, options);
+            return new Graph(onnxFile.getFileName().toString(), contract, session, options);
         } catch (OrtException | RuntimeException e) {
-            try (SessionOptions o = options; OrtSession s = session) {
+            try (SessionOptions o = options; OrtSession s = session) { // frees both (session may be null), e stays the error
                 throw e;
             }
         }
-    }
-
-    private static String label(Path onnxFile) {
-        Path dir = onnxFile.toAbsolutePath().getParent();
-        String file = onnxFile.getFileName().toString();
-        return dir == null || dir.getFileName() == null ? file : dir.getFileName() + "/" + file;
     }
 
     /** "CUDAExecutionProvider" or "CPUExecutionProvider"; null until the first graph is opened. */

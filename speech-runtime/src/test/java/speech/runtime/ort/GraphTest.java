@@ -32,7 +32,7 @@ class GraphTest {
     @Test
     void runsByName() throws Exception {
         try (Graph graph = sessions.open(file, TestGraphs.APPEND_ROW)) {
-            assertEquals(dir.getFileName() + "/append_row.onnx", graph.name());
+            assertEquals("append_row.onnx", graph.name());
             assertArrayEquals(new float[] {14, 26}, appendRow(graph, new float[] {1, 2, 3, 4}, new float[] {10, 20}));
         }
     }
