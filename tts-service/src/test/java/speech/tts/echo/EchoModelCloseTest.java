@@ -34,12 +34,18 @@ class EchoModelCloseTest {
         SamplerSettings settings = SamplerSettings.defaults(model.constants().maxLatentLength());
         float[] noise = Synthesizer.seeded(7).next(settings.sequenceLength() * model.constants().latentDim());
         CountDownLatch stepping = new CountDownLatch(1);
+        CountDownLatch closing = new CountDownLatch(1);
         AtomicInteger steps = new AtomicInteger();
         ExecutorService caller = Executors.newSingleThreadExecutor();
         try {
             Future<float[]> sampling = caller.submit(() -> {
                 try (DitStep.Bound dit = model.ditStep().bind(text, speaker)) {
+                    // After the first step, each step starts only once the close has begun, so the sampling
+                    // cannot finish first on a slow machine; the step then races the close into dit_step.
                     EulerCfgSampler.Denoiser signalling = (x, lanes, t, scale) -> {
+                        if (stepping.getCount() == 0) {
+                            await(closing);
+                        }
                         stepping.countDown();
                         float[] v = dit.velocity(x, lanes, t, scale);
                         steps.incrementAndGet();
@@ -49,6 +55,7 @@ class EchoModelCloseTest {
                 }
             });
             assertTrue(stepping.await(60, TimeUnit.SECONDS), "sampling never reached dit_step");
+            closing.countDown();
             model.close(); // waits for the dit_step call in flight, then frees the sessions
             ExecutionException e = assertThrows(ExecutionException.class, () -> sampling.get(60, TimeUnit.SECONDS));
             assertTrue(e.getCause() instanceof GraphClosedException, "cause: " + e.getCause());
@@ -57,6 +64,16 @@ class EchoModelCloseTest {
             model.close(); // a second close is harmless
         } finally {
             caller.shutdownNow();
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            if (!latch.await(60, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the test never closed the model");
+            }
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
         }
     }
 }
