@@ -31,8 +31,8 @@ public final class AudioEncoder {
     }
 
     private byte[] ffmpeg(Pcm pcm, List<String> output) {
-        List<String> cmd = new ArrayList<>(List.of(ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error",
-                "-f", "s16le", "-ar", Integer.toString(pcm.sampleRate()), "-ac", "1", "-i", "pipe:0"));
+        List<String> cmd = new ArrayList<>(List.of(ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error"));
+        cmd.addAll(FfmpegProcess.pipeInput("s16le", pcm.sampleRate()));
         cmd.addAll(output);
         cmd.add("pipe:1");
         try {
@@ -57,8 +57,9 @@ public final class AudioEncoder {
         }
         filters.add(String.format(Locale.ROOT, "atempo=%.6f", rest));
         String rate = Integer.toString(pcm.sampleRate());
-        List<String> cmd = List.of(ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error", "-f", "f32le", "-ar", rate,
-                "-ac", "1", "-i", "pipe:0", "-filter:a", String.join(",", filters), "-f", "f32le", "-ar", rate, "-ac", "1", "pipe:1");
+        List<String> cmd = new ArrayList<>(List.of(ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error"));
+        cmd.addAll(FfmpegProcess.pipeInput("f32le", pcm.sampleRate()));
+        cmd.addAll(List.of("-filter:a", String.join(",", filters), "-f", "f32le", "-ar", rate, "-ac", "1", "pipe:1"));
         ByteBuffer in = ByteBuffer.allocate(pcm.samples().length * 4).order(ByteOrder.LITTLE_ENDIAN);
         in.asFloatBuffer().put(pcm.samples());
         byte[] out;

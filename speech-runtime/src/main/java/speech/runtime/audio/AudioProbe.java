@@ -32,8 +32,9 @@ public final class AudioProbe {
     public Result probe(Path file) {
         byte[] out;
         try {
-            out = FfmpegProcess.run(List.of(ffprobe, "-v", "error", "-show_entries", "format=format_name:stream=codec_type",
-                    "-of", "json", file.toString()), null, timeout);
+            List<String> cmd = new ArrayList<>(List.of(ffprobe, "-v", "error", "-show_entries", "format=format_name:stream=codec_type",
+                    "-of", "json", "-protocol_whitelist", "file", "-format_whitelist", FfmpegProcess.UPLOAD_FORMATS, "file:" + file));
+            out = FfmpegProcess.run(cmd, null, timeout);
         } catch (FfmpegProcess.Failure f) {
             throw new AudioDecodeException(f.timedOut() ? "probing the file took longer than " + timeout.toSeconds() + " s"
                     : "the file is not audio in a format ffmpeg can read");

@@ -49,8 +49,9 @@ public final class FfmpegDecoder {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        List<String> cmd = new ArrayList<>(List.of(ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error",
-                "-i", file.toString(), "-vn", "-sn", "-dn"));
+        List<String> cmd = new ArrayList<>(List.of(ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error"));
+        cmd.addAll(FfmpegProcess.uploadInput(file));
+        cmd.addAll(List.of("-vn", "-sn", "-dn"));
         if (maxSeconds != null) {
             cmd.addAll(List.of("-t", String.format(java.util.Locale.ROOT, "%.3f", maxSeconds + 1.0)));
         }
@@ -78,7 +79,7 @@ public final class FfmpegDecoder {
     private static String reason(String text) {
         String[] lines = text.split("\\R");
         String last = lines.length == 0 || lines[lines.length - 1].isBlank() ? "unknown format" : lines[lines.length - 1];
-        last = last.replaceAll("(/[^\\s:]+)+", "<file>");
+        last = last.replaceAll("(file:)?(/[^\\s:]+)+", "<file>");
         return last.length() > 300 ? last.substring(0, 300) : last;
     }
 }
