@@ -1,13 +1,23 @@
 package speech.tts.api;
 
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import java.util.Locale;
+import speech.runtime.audio.AudioFormat;
+import speech.runtime.http.AcceptHeader;
+import speech.tts.service.SpeakCommand;
 import speech.tts.service.SpeechService;
 
 /** Audio responses: real media type and the generation facts as headers. */
 final class Audio {
 
     private Audio() {
+    }
+
+    /** Refuses (406, JSON) before synthesis when the Accept header admits none of the requested audio; unknown formats are the service's 400. */
+    static SpeakCommand negotiated(SpeakCommand command, HttpHeaders headers) {
+        AudioFormat.parse(command.format()).ifPresent(f -> AcceptHeader.requireAdmits(headers.getAcceptableMediaTypes(), f.mediaType()));
+        return command;
     }
 
     static Response speech(SpeechService.Speech s) {
@@ -21,6 +31,6 @@ final class Audio {
     }
 
     static String extension(String format) {
-        return speech.runtime.audio.AudioFormat.parse(format).map(f -> f.extension()).orElse("bin");
+        return AudioFormat.parse(format).map(f -> f.extension()).orElse("bin");
     }
 }

@@ -1,6 +1,7 @@
 package speech.tts.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import speech.runtime.audio.AudioFormat;
 import speech.runtime.http.ApiException;
 import speech.tts.echo.SamplerSettings;
 import speech.tts.service.SpeakCommand;
@@ -21,6 +22,9 @@ public record OpenAiSpeechRequest(String model, String input, String voice, Stri
         }
         if (voice == null || voice.isBlank()) {
             throw ApiException.invalidParam("voice", "voice is required: a voice id or name from GET /v1/audio/voices");
+        }
+        if (responseFormat != null && AudioFormat.parse(responseFormat).isEmpty()) {
+            throw ApiException.invalidParam("response_format", "response_format must be one of " + AudioFormat.names());
         }
         String modelId = model == null || OPENAI_MODELS.contains(model) ? null : model;
         return new SpeakCommand(input, voice, true, modelId, responseFormat == null ? "mp3" : responseFormat, null,

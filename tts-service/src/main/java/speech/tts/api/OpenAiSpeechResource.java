@@ -5,6 +5,8 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
@@ -32,13 +34,13 @@ public class OpenAiSpeechResource {
     @POST
     @Path("audio/speech")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Produces({"audio/mpeg", "audio/wav", "audio/flac", "audio/ogg", "audio/aac", "audio/L16", MediaType.APPLICATION_JSON})
+    @Produces(MediaType.WILDCARD) // the answer carries its real type; Audio.negotiated checks Accept
     @Operation(summary = "OpenAI-compatible speech: model, input, voice (id or name), response_format, speed")
-    public Response speech(OpenAiSpeechRequest request) {
+    public Response speech(OpenAiSpeechRequest request, @Context HttpHeaders headers) {
         if (request == null) {
             throw ApiException.badRequest("missing_body", "a JSON body with \"input\" and \"voice\" is required");
         }
-        return Audio.speech(speech.speak(request.toCommand()));
+        return Audio.speech(speech.speak(Audio.negotiated(request.toCommand(), headers)));
     }
 
     @GET

@@ -23,6 +23,6 @@ public record SpeechRequest(String text, String voiceId, String model, String fo
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
     SpeakCommand toCommand() {
-        return new SpeakCommand(text, voiceId, false, model, format, seed, 1.0, SAMPLER_FIELDS.convertValue(this, SamplerSettings.Overrides.class));
+        return new SpeakCommand(text, voiceId, false, model, format == null ? "wav" : format, seed, 1.0, SAMPLER_FIELDS.convertValue(this, SamplerSettings.Overrides.class));
     }
 }

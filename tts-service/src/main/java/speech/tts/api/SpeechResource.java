@@ -4,6 +4,8 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -21,12 +23,12 @@ public class SpeechResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Produces({"audio/wav", "audio/flac", "audio/mpeg", "audio/ogg", "audio/aac", "audio/L16", MediaType.APPLICATION_JSON})
+    @Produces(MediaType.WILDCARD) // the answer carries its real type; Audio.negotiated checks Accept
     @Operation(summary = "Speak text, optionally in a stored voice; returns audio with X-Generation-Id, X-Audio-Duration, X-Processing-Time-Ms")
-    public Response speak(SpeechRequest request) {
+    public Response speak(SpeechRequest request, @Context HttpHeaders headers) {
         if (request == null) {
             throw ApiException.badRequest("missing_body", "a JSON body with at least \"text\" is required");
         }
-        return Audio.speech(speech.speak(request.toCommand()));
+        return Audio.speech(speech.speak(Audio.negotiated(request.toCommand(), headers)));
     }
 }

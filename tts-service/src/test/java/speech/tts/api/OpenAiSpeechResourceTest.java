@@ -25,6 +25,27 @@ class OpenAiSpeechResourceTest {
     }
 
     @Test
+    void everyAcceptThatAdmitsTheAudioGetsItWithItsRealTypeAndErrorsStayJson() {
+        Map<String, Object> body = Map.of("input", "Accept.", "voice", Voices.jfk(), "response_format", "flac");
+        // the official Python SDK sends application/octet-stream; others */*, audio/*, the exact type or nothing
+        for (String accept : new String[] {"application/octet-stream", "*/*", "audio/*", "audio/flac", "application/json, audio/flac;q=0.5"}) {
+            given().contentType(ContentType.JSON).accept(accept).body(body).post("/v1/audio/speech")
+                    .then().statusCode(200).contentType(startsWith("audio/flac"));
+        }
+        given().contentType(ContentType.JSON).body(body).post("/v1/audio/speech").then().statusCode(200).contentType(startsWith("audio/flac"));
+        given().contentType(ContentType.JSON).accept("text/html").body(body).post("/v1/audio/speech")
+                .then().statusCode(406).contentType(startsWith("application/json")).body("error.code", equalTo("not_acceptable"));
+        given().contentType(ContentType.JSON).accept("application/octet-stream").body(Map.of("input", "x", "voice", "alloy"))
+                .post("/v1/audio/speech").then().statusCode(404).contentType(startsWith("application/json"))
+                .body("error.code", equalTo("voice_not_found"));
+        given().contentType(ContentType.JSON).accept("audio/*").body(Map.of("input", "x", "voice", Voices.jfk(), "response_format", "wma"))
+                .post("/v1/audio/speech").then().statusCode(400).contentType(startsWith("application/json"))
+                .body("error.param", equalTo("response_format"));
+        given().contentType(ContentType.JSON).accept("application/octet-stream").body(Map.of("text", "Native.", "num_steps", 2, "sequence_length", 8))
+                .post("/v1/speech").then().statusCode(200).contentType(startsWith("audio/wav"));
+    }
+
+    @Test
     void speedChangesDuration() {
         Map<String, Object> body = Map.of("input", "Speed.", "voice", Voices.jfk(), "response_format", "wav");
         double normal = Double.parseDouble(given().contentType(ContentType.JSON).body(body).post("/v1/audio/speech")
