@@ -36,6 +36,7 @@ public class InfoResource {
                 "dit_layers", m.constants().layers(), "batched_chunks", m.perLaneConditioning(),
                 "license", m.manifest().license())).orElse(null));
         info.put("model_status", models.status());
+        info.put("engine", models.engineStats().orElse(null)); // rows (lanes) per DiT step, queue, K/V memory in use
         info.put("execution_provider", sessions.providerInUse());
         info.put("provider_fallback_reason", sessions.fallbackReason().orElse(null));
         return info;

@@ -58,6 +58,30 @@ public final class Conditioning implements AutoCloseable {
             return new KeysValues(tile(k, lanes), tile(v, lanes), out);
         }
 
+        /**
+         * One batch row per entry: row i is batch row {@code rows.get(i)} of {@code sources.get(i)}, zero-padded to
+         * {@code length} keys (the caller masks the padding). Every source has the same layers, heads and head size.
+         */
+        static KeysValues rows(List<KeysValues> sources, List<Integer> rows, int length) {
+            long[] first = sources.getFirst().shape();
+            int layers = (int) first[0];
+            int perKey = (int) (first[3] * first[4]);
+            int count = sources.size();
+            FloatBuffer k = direct(layers * count * length * perKey);
+            FloatBuffer v = direct(layers * count * length * perKey);
+            for (int l = 0; l < layers; l++) {
+                for (int i = 0; i < count; i++) {
+                    KeysValues src = sources.get(i);
+                    int n = src.length() * perKey;
+                    int from = (l * src.batch() + rows.get(i)) * n;
+                    int to = (l * count + i) * length * perKey;
+                    k.put(to, src.k(), from, n);
+                    v.put(to, src.v(), from, n);
+                }
+            }
+            return new KeysValues(k, v, new long[] {layers, count, length, first[3], first[4]});
+        }
+
         private FloatBuffer tile(FloatBuffer src, int lanes) {
             int layers = (int) shape[0];
             int row = (int) (shape[2] * shape[3] * shape[4]);

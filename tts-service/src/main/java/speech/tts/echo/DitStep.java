@@ -65,6 +65,42 @@ public final class DitStep implements AutoCloseable {
         return new Bound(text, speaker);
     }
 
+    /**
+     * Rows of several requests in one call: per-row x, t and key masks; K/V with one row per row
+     * (Bc = B, each row's keys zero-padded to the longest and masked) or one shared row (Bc = 1).
+     */
+    public record Rows(float[] x, int s, float[] t, boolean[] textMask, boolean[] speakerMask,
+                       Conditioning.KeysValues text, Conditioning.KeysValues speaker, float[] speakerKvScale) {
+
+        public int count() {
+            return t.length;
+        }
+    }
+
+    /** One {@code dit_step} call over {@code rows}: v [B, S, 80]. The K/V buffers are wrapped, not copied. */
+    public float[] velocity(Rows rows) {
+        int b = rows.count();
+        int lt = rows.text().length();
+        int lsp = rows.speaker().length();
+        try (OnnxTensor xT = Tensors.floats(rows.x(), b, rows.s(), latentDim);
+             OnnxTensor tT = Tensors.floats(rows.t(), b);
+             OnnxTensor textMaskT = Tensors.bools(rows.textMask(), b, lt);
+             OnnxTensor speakerMaskT = Tensors.bools(rows.speakerMask(), b, lsp);
+             OnnxTensor scaleT = Tensors.floats(rows.speakerKvScale(), rows.speakerKvScale().length);
+             OnnxTensor textK = Bound.tensor(rows.text().k(), rows.text().shape());
+             OnnxTensor textV = Bound.tensor(rows.text().v(), rows.text().shape());
+             OnnxTensor speakerK = Bound.tensor(rows.speaker().k(), rows.speaker().shape());
+             OnnxTensor speakerV = Bound.tensor(rows.speaker().v(), rows.speaker().shape())) {
+            Map<String, OnnxTensor> inputs = Map.of(X, xT, T, tT, TEXT_MASK, textMaskT, SPEAKER_MASK, speakerMaskT,
+                    TEXT_K, textK, TEXT_V, textV, SPEAKER_K, speakerK, SPEAKER_V, speakerV, SPK_KV_SCALE, scaleT);
+            try (OrtSession.Result r = graph.run(inputs)) {
+                return Tensors.floats(r, V);
+            }
+        } catch (OrtException e) {
+            throw new IllegalStateException("dit_step failed: " + e.getMessage(), e);
+        }
+    }
+
     /** Waits for running calls, then frees the session. */
     @Override
     public void close() throws OrtException {

@@ -1,22 +1,37 @@
 package speech.tts.echo;
 
 import ai.onnxruntime.OrtException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import speech.runtime.engine.BatchScheduler;
+import speech.runtime.engine.EngineLimits;
+import speech.runtime.engine.EngineStats;
+import speech.runtime.engine.Job;
 
 /**
- * The long-form loop, top to bottom: text → chunks → (per batch of chunks) text K/V → Euler CFG
- * sampling with the chunks as lanes of the same DiT steps → each chunk cropped at its end of speech
- * → decode → chunks joined with short cross-fades.
+ * The long-form loop, top to bottom: text → chunks → per chunk: text K/V → Euler CFG sampling whose
+ * DiT calls run as lanes of the model's {@link BatchScheduler} (shared with every other request) →
+ * cropped at its end of speech → decoded; the chunks joined in order with short cross-fades, streamed
+ * as each one is ready. The scheduler owns admission (rows, K/V budget), deadlines and cancellation:
+ * a job that ends loses its lanes at the next step boundary and its chunk threads stop there.
  */
-public final class Synthesizer {
+public final class Synthesizer implements AutoCloseable {
 
     /**
      * @param maxChunkTokens   text budget per chunk (BOS and speaker tag included), ≤ the model's limit
-     * @param maxBatchChunks   chunks sampled together as lanes of one DiT call
-     * @param maxBatchKvBytes  memory budget of the per-lane K/V copies a multi-chunk batch needs
+     * @param maxBatchChunks   chunks of one request sampled at once (lanes per job)
+     * @param maxBatchKvBytes  memory budget of the per-row K/V of all running lanes
      * @param crossFadeSeconds seam overlap between chunks
      */
     public record Options(int maxChunkTokens, int maxBatchChunks, long maxBatchKvBytes, double crossFadeSeconds) {
@@ -30,16 +45,10 @@ public final class Synthesizer {
         }
     }
 
-    private final EchoModel model;
-    private final Conditioning conditioning;
-    private final Codec codec;
-    private final Options options;
-
-    public Synthesizer(EchoModel model, Options options) {
-        this.model = model;
-        this.conditioning = model.conditioning();
-        this.codec = model.codec();
-        this.options = options;
+    /** Where the speaker K/V come from: read inside the job (a cache miss is a {@code speaker_cond} call). */
+    @FunctionalInterface
+    public interface SpeakerSource {
+        Conditioning.Speaker speaker() throws OrtException;
     }
 
     /** Initial noise, drawn chunk by chunk in reading order. */
@@ -60,64 +69,114 @@ public final class Synthesizer {
         };
     }
 
-    public Result synthesize(String text, Conditioning.Speaker speaker, SamplerSettings settings, long seed) throws OrtException {
+    private static final Duration NO_DEADLINE = Duration.ofDays(1);
+
+    private final EchoModel model;
+    private final Options options;
+    private final BatchScheduler<DitLane, float[]> scheduler;
+    // Chunk threads mostly wait for the scheduler's steps: virtual threads cost nothing while they do.
+    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+
+    /** With its own scheduler sized by the options (tests, the CLI). */
+    public Synthesizer(EchoModel model, Options options) {
+        this(model, options, EngineLimits.ofRows(3 * options.maxBatchChunks(), 64, 10), new SimpleMeterRegistry());
+    }
+
+    /** The model's scheduler, named {@code dit}: its limits capped by the options' lanes per job and K/V budget. */
+    public Synthesizer(EchoModel model, Options options, EngineLimits limits, MeterRegistry registry) {
+        this.model = model;
+        this.options = options;
+        EngineLimits capped = limits.withMaxLanesPerJob(Math.min(limits.maxLanesPerJob(), options.maxBatchChunks()))
+                .withMemoryBudget(Math.min(limits.memoryBudget(), options.maxBatchKvBytes()));
+        this.scheduler = new BatchScheduler<>("dit", capped, new DitBatch(model.ditStep(), model.constants().latentDim()), registry);
+    }
+
+    /**
+     * Opens a request: 429 when the scheduler's queue is full, 503 while shutting down. {@code audio}
+     * receives each piece of the final waveform as soon as it is final (cross-faded), in order.
+     */
+    public Job<float[], Result> open(Duration timeout, Consumer<float[]> audio) {
+        return scheduler.open(timeout, audio);
+    }
+
+    /** Starts the request's work; {@code job.await()} gives the result (or 504 / 503 / the failure). */
+    public void start(Job<float[], Result> job, String text, SpeakerSource speaker, SamplerSettings settings, Noise noise) {
+        threads.execute(() -> {
+            try {
+                job.complete(run(job, text, speaker.speaker(), settings, noise));
+            } catch (Throwable e) {
+                job.fail(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+            }
+        });
+    }
+
+    public Result synthesize(String text, Conditioning.Speaker speaker, SamplerSettings settings, long seed) {
         return synthesize(text, speaker, settings, seeded(seed));
     }
 
-    public Result synthesize(String text, Conditioning.Speaker speaker, SamplerSettings settings, Noise noiseSource) throws OrtException {
+    public Result synthesize(String text, Conditioning.Speaker speaker, SamplerSettings settings, Noise noise) {
+        Job<float[], Result> job = open(NO_DEADLINE, piece -> { });
+        start(job, text, () -> speaker, settings, noise);
+        return job.await();
+    }
+
+    public EngineStats stats() {
+        return scheduler.stats();
+    }
+
+    private Result run(Job<float[], Result> job, String text, Conditioning.Speaker speaker, SamplerSettings settings, Noise noiseSource) {
         EchoModel.Constants c = model.constants();
         ByteTokenizer tokenizer = model.tokenizer();
         List<String> prompts = new TextChunker(Math.min(options.maxChunkTokens(), c.maxTextLength())).split(text);
         int frameValues = settings.sequenceLength() * c.latentDim();
-        List<float[]> pieces = new ArrayList<>();
-        int[] ditCalls = {0};
-        long samplingNanos = 0;
-        long decodingNanos = 0;
-
-        for (List<String> batch : batches(prompts, speaker)) {
-            int chunks = batch.size();
-            // Drawn in chunk order for the whole batch: how chunks are batched does not change the noise.
-            float[] noise = noiseSource.next(chunks * frameValues);
-            long start = System.nanoTime();
-            Conditioning.Text textKv = conditioning.text(batch.stream().map(tokenizer::encodeNormalized).toList());
-            float[] x;
-            try (DitStep.Bound dit = model.ditStep().bind(textKv, speaker)) {
-                EulerCfgSampler.Denoiser counted = (xs, lanes, t, scale) -> {
-                    ditCalls[0]++;
-                    return dit.velocity(xs, lanes, t, scale);
-                };
-                x = EulerCfgSampler.sample(counted, noise, chunks, c.layers(), settings);
-            }
-            long sampled = System.nanoTime();
-            samplingNanos += sampled - start;
-
-            for (int k = 0; k < chunks; k++) {
-                float[] latent = Arrays.copyOfRange(x, k * frameValues, (k + 1) * frameValues);
-                int end = EndOfSpeech.flatteningPoint(latent, settings.sequenceLength(), c.latentDim());
-                if (end > 0) {
-                    pieces.add(codec.decode(latent, end));
-                }
-            }
-            decodingNanos += System.nanoTime() - sampled;
+        AtomicInteger ditCalls = new AtomicInteger();
+        AtomicLong samplingNanos = new AtomicLong();
+        AtomicLong decodingNanos = new AtomicLong();
+        List<CompletableFuture<float[]>> chunks = new ArrayList<>();
+        for (String prompt : prompts) {
+            float[] noise = noiseSource.next(frameValues); // drawn in chunk order: how chunks are batched does not change it
+            chunks.add(CompletableFuture.supplyAsync(() -> {
+                long start = System.nanoTime();
+                float[] x = sample(job, tokenizer.encodeNormalized(prompt), speaker, settings, noise, ditCalls);
+                long sampled = System.nanoTime();
+                samplingNanos.addAndGet(sampled - start);
+                int end = EndOfSpeech.flatteningPoint(x, settings.sequenceLength(), c.latentDim());
+                float[] audio = decode(x, end);
+                decodingNanos.addAndGet(System.nanoTime() - sampled);
+                return audio;
+            }, threads));
         }
-        float[] audio = CrossFade.join(pieces, (int) Math.round(options.crossFadeSeconds() * c.sampleRate()));
-        return new Result(audio, c.sampleRate(), prompts.size(), ditCalls[0], samplingNanos, decodingNanos);
+        CrossFade.Stream joined = new CrossFade.Stream((int) Math.round(options.crossFadeSeconds() * c.sampleRate()), job::emit);
+        for (CompletableFuture<float[]> chunk : chunks) {
+            joined.add(chunk.join());
+        }
+        float[] audio = joined.finish();
+        return new Result(audio, c.sampleRate(), prompts.size(), ditCalls.get(), samplingNanos.get(), decodingNanos.get());
     }
 
-    /** Consecutive chunks grouped so their per-lane K/V copies (3 CFG lanes each) fit the budget. */
-    private List<List<String>> batches(List<String> prompts, Conditioning.Speaker speaker) {
-        int size = 1;
-        if (model.perLaneConditioning() && prompts.size() > 1) {
-            long[] shape = speaker.kv().shape(); // [Ld, 1, Lsp, H, D]
-            int longest = prompts.stream().mapToInt(ByteTokenizer::length).max().orElse(1);
-            long perLane = 2L * 4 * shape[0] * shape[3] * shape[4] * (longest + shape[2]);
-            long fit = options.maxBatchKvBytes() / Math.max(1, 3 * perLane);
-            size = (int) Math.max(1, Math.min(options.maxBatchChunks(), fit));
+    private float[] sample(Job<?, ?> job, long[] tokens, Conditioning.Speaker speaker, SamplerSettings settings, float[] noise,
+                           AtomicInteger ditCalls) {
+        try {
+            Conditioning.Text text = model.conditioning().text(List.of(tokens));
+            DitLane lane = new DitLane(scheduler, job, text, speaker, settings, ditCalls);
+            return EulerCfgSampler.sample(lane, noise, 1, model.constants().layers(), settings);
+        } catch (OrtException e) {
+            throw new IllegalStateException("text_cond failed: " + e.getMessage(), e);
         }
-        List<List<String>> out = new ArrayList<>();
-        for (int i = 0; i < prompts.size(); i += size) {
-            out.add(prompts.subList(i, Math.min(prompts.size(), i + size)));
+    }
+
+    private float[] decode(float[] latent, int frames) {
+        try {
+            return model.codec().decode(latent, frames);
+        } catch (OrtException e) {
+            throw new IllegalStateException("dac_decode failed: " + e.getMessage(), e);
         }
-        return out;
+    }
+
+    /** Fails what is left with 503 after the step in progress. */
+    @Override
+    public void close() {
+        scheduler.close();
+        threads.shutdownNow();
     }
 }

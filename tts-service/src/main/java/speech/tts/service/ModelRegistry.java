@@ -10,7 +10,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.jboss.logging.Logger;
+import speech.runtime.engine.EngineConfig;
+import speech.runtime.engine.EngineStats;
 import speech.runtime.http.ApiException;
 import speech.runtime.model.Manifest;
 import speech.runtime.model.ModelDirectory;
@@ -34,8 +37,13 @@ public class ModelRegistry {
     private volatile String status = "loading";
     private volatile boolean ready;
 
-    ModelRegistry(TtsConfig config, OrtSessions sessions) {
+    private final EngineConfig engine;
+    private final MeterRegistry registry;
+
+    ModelRegistry(TtsConfig config, OrtSessions sessions, EngineConfig engine, MeterRegistry registry) {
         this.config = config;
+        this.engine = engine;
+        this.registry = registry;
         this.models = new ModelDirectory<>(config.modelsDir(), manifest -> EchoModel.load(manifest, sessions, config.voices().speakerCacheBytes()));
     }
 
@@ -44,6 +52,7 @@ public class ModelRegistry {
     }
 
     void onStop(@Observes ShutdownEvent event) throws Exception {
+        synthesizers.values().forEach(Synthesizer::close);
         models.close();
     }
 
@@ -101,10 +110,18 @@ public class ModelRegistry {
         return models.get(id).orElseThrow();
     }
 
+    /** The model's synthesizer and its DiT scheduler ({@code speech.engine.dit.*}), made on first use. */
     public Synthesizer synthesizer(EchoModel model) {
         TtsConfig.Speech s = config.speech();
+        TtsConfig.Queue q = config.queue();
         return synthesizers.computeIfAbsent(model.id(), id -> new Synthesizer(model,
-                new Synthesizer.Options(s.maxChunkTokens(), s.maxBatchChunks(), s.maxBatchKvBytes(), s.crossFadeSeconds())));
+                new Synthesizer.Options(s.maxChunkTokens(), s.maxBatchChunks(), s.maxBatchKvBytes(), s.crossFadeSeconds()),
+                engine.limits("dit", q.capacity(), q.retryAfterSeconds()), registry));
+    }
+
+    /** The DiT scheduler of the default model once it ran a request. */
+    public Optional<EngineStats> engineStats() {
+        return loadedDefault().map(m -> synthesizers.get(m.id())).map(Synthesizer::stats);
     }
 
     /** The models loaded now, without loading any. */

@@ -14,7 +14,7 @@ import speech.runtime.audio.AudioEncoder;
 import speech.runtime.audio.AudioFormat;
 import speech.runtime.audio.Pcm;
 import speech.runtime.http.ApiException;
-import speech.runtime.work.InferenceQueue;
+import speech.runtime.engine.Job;
 import speech.tts.config.TtsConfig;
 import speech.tts.echo.EchoModel;
 import speech.tts.echo.SamplerSettings;
@@ -41,20 +41,18 @@ public class SpeechService {
     private final ModelRegistry models;
     private final VoiceService voices;
     private final GenerationStore generations;
-    private final InferenceQueue queue;
     private final AudioEncoder encoder;
     private final ObjectMapper json;
     private final DistributionSummary rtf;
     private final DistributionSummary stepsPerSecond;
     private final Timer generationTime;
 
-    SpeechService(TtsConfig config, ModelRegistry models, VoiceService voices, GenerationStore generations, InferenceQueue queue,
+    SpeechService(TtsConfig config, ModelRegistry models, VoiceService voices, GenerationStore generations,
                   AudioEncoder encoder, ObjectMapper json, MeterRegistry registry) {
         this.config = config;
         this.models = models;
         this.voices = voices;
         this.generations = generations;
-        this.queue = queue;
         this.encoder = encoder;
         this.json = json;
         this.rtf = DistributionSummary.builder("tts_generation_rtf").description("processing time / audio duration")
@@ -83,8 +81,10 @@ public class SpeechService {
         long seed = command.seed() != null ? command.seed() : SEEDS.nextLong() & Long.MAX_VALUE;
 
         long start = System.nanoTime();
-        Synthesizer.Result result = queue.submit(() -> models.synthesizer(model).synthesize(text, voices.speaker(model, voice), settings, seed),
-                config.queue().timeout());
+        Synthesizer synthesizer = models.synthesizer(model);
+        Job<float[], Synthesizer.Result> job = synthesizer.open(config.queue().timeout(), piece -> { });
+        synthesizer.start(job, text, () -> voices.speaker(model, voice), settings, Synthesizer.seeded(seed));
+        Synthesizer.Result result = job.await();
         Pcm pcm = new Pcm(result.audio(), result.sampleRate());
         Pcm spoken = command.speed() == 1.0 ? pcm : encoder.tempo(pcm, command.speed());
         byte[] audio = encoder.encode(spoken, format);
