@@ -6,12 +6,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import speech.runtime.engine.BatchScheduler;
 import speech.runtime.engine.Job;
 import speech.runtime.engine.Lane;
 
 /**
- * One text chunk of one request in the DiT scheduler. The chunk's own thread runs
+ * One text chunk of one request in the DiT scheduler, submitted with the request's other chunks so
+ * they start in the same step. The chunk's own thread runs
  * {@link EulerCfgSampler#sample} with this lane as its {@link EulerCfgSampler.Denoiser}: each velocity
  * call hands (x, CFG lanes, t, speaker scale) to the scheduler and waits for its rows of the next
  * batched step, so the sampler stays one function while its DiT calls share steps with other requests.
@@ -26,7 +26,6 @@ final class DitLane extends Lane<float[]> implements EulerCfgSampler.Denoiser {
     /** The sampler's thread posts its next call within microseconds of an answer; longer means it is gone. */
     private static final long CALL_WAIT_SECONDS = 60;
 
-    private final BatchScheduler<DitLane, float[]> scheduler;
     final Conditioning.Text text;
     final Conditioning.Speaker speaker;
     final AtomicInteger requestCalls;
@@ -36,16 +35,14 @@ final class DitLane extends Lane<float[]> implements EulerCfgSampler.Denoiser {
     private final BlockingQueue<Call> calls = new ArrayBlockingQueue<>(1);
     private volatile CompletableFuture<float[]> answer = new CompletableFuture<>();
     private volatile Throwable droppedBecause;
-    private boolean submitted;
     private int answered;
 
     /**
      * @param requestCalls counts the {@code dit_step} calls the request took part in (shared by its chunks)
      */
-    DitLane(BatchScheduler<DitLane, float[]> scheduler, Job<?, ?> job, Conditioning.Text text, Conditioning.Speaker speaker,
+    DitLane(Job<?, ?> job, Conditioning.Text text, Conditioning.Speaker speaker,
             SamplerSettings settings, AtomicInteger requestCalls) {
         super(job);
-        this.scheduler = scheduler;
         this.text = text;
         this.speaker = speaker;
         this.requestCalls = requestCalls;
@@ -84,10 +81,6 @@ final class DitLane extends Lane<float[]> implements EulerCfgSampler.Denoiser {
             throw rethrown(droppedBecause);
         }
         calls.add(new Call(x, lanes, t, speakerKvScale));
-        if (!submitted) {
-            submitted = true;
-            scheduler.submit(this);
-        }
         try {
             return mine.join();
         } catch (CompletionException e) {

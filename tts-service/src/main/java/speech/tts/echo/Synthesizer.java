@@ -132,12 +132,16 @@ public final class Synthesizer implements AutoCloseable {
         AtomicInteger ditCalls = new AtomicInteger();
         AtomicLong samplingNanos = new AtomicLong();
         AtomicLong decodingNanos = new AtomicLong();
-        List<CompletableFuture<float[]>> chunks = new ArrayList<>();
+        List<DitLane> lanes = new ArrayList<>();
         for (String prompt : prompts) {
+            lanes.add(new DitLane(job, text(tokenizer.encodeNormalized(prompt)), speaker, settings, ditCalls));
+        }
+        List<CompletableFuture<float[]>> chunks = new ArrayList<>();
+        for (DitLane lane : lanes) {
             float[] noise = noiseSource.next(frameValues); // drawn in chunk order: how chunks are batched does not change it
             chunks.add(CompletableFuture.supplyAsync(() -> {
                 long start = System.nanoTime();
-                float[] x = sample(job, tokenizer.encodeNormalized(prompt), speaker, settings, noise, ditCalls);
+                float[] x = EulerCfgSampler.sample(lane, noise, 1, c.layers(), settings);
                 long sampled = System.nanoTime();
                 samplingNanos.addAndGet(sampled - start);
                 int end = EndOfSpeech.flatteningPoint(x, settings.sequenceLength(), c.latentDim());
@@ -146,6 +150,7 @@ public final class Synthesizer implements AutoCloseable {
                 return audio;
             }, threads));
         }
+        scheduler.submitAll(lanes); // one boundary sees them all: the chunks step together
         CrossFade.Stream joined = new CrossFade.Stream((int) Math.round(options.crossFadeSeconds() * c.sampleRate()), job::emit);
         for (CompletableFuture<float[]> chunk : chunks) {
             joined.add(chunk.join());
@@ -154,12 +159,9 @@ public final class Synthesizer implements AutoCloseable {
         return new Result(audio, c.sampleRate(), prompts.size(), ditCalls.get(), samplingNanos.get(), decodingNanos.get());
     }
 
-    private float[] sample(Job<?, ?> job, long[] tokens, Conditioning.Speaker speaker, SamplerSettings settings, float[] noise,
-                           AtomicInteger ditCalls) {
+    private Conditioning.Text text(long[] tokens) {
         try {
-            Conditioning.Text text = model.conditioning().text(List.of(tokens));
-            DitLane lane = new DitLane(scheduler, job, text, speaker, settings, ditCalls);
-            return EulerCfgSampler.sample(lane, noise, 1, model.constants().layers(), settings);
+            return model.conditioning().text(List.of(tokens));
         } catch (OrtException e) {
             throw new IllegalStateException("text_cond failed: " + e.getMessage(), e);
         }
