@@ -67,7 +67,7 @@ ENV QUARKUS_HTTP_HOST=0.0.0.0 \
     ASR_MODELS_DIR=/models/asr \
     ASR_DEFAULT_MODEL=whisper-tiny.en \
     SPEECH_ORT_PROVIDER=cuda \
-    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75" \
+    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=40 -XX:MaxDirectMemorySize=512m" \
     XDG_CACHE_HOME=/tmp/cache
 VOLUME ["/models"]
 EXPOSE 8080

@@ -68,7 +68,7 @@ ENV QUARKUS_HTTP_HOST=0.0.0.0 \
     TTS_MODELS_DIR=/models/tts \
     TTS_DATA_DIR=/data \
     SPEECH_ORT_PROVIDER=cuda \
-    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75" \
+    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=40 -XX:MaxDirectMemorySize=512m" \
     XDG_CACHE_HOME=/tmp/cache
 VOLUME ["/models", "/data"]
 EXPOSE 8081

@@ -27,9 +27,12 @@ usage() {
 die() { local code="$1"; shift; echo "$PROG: $*" >&2; exit "$code"; }
 note() { echo "$PROG: $*" >&2; }
 
+# The key goes to curl in a file only this user can read (printf is a builtin): on the command line
+# it would show in every other user's `ps`.
 AUTH=()
 if [ -n "${SPEECH_API_KEY:-}" ]; then
-  AUTH=(-H "Authorization: Bearer $SPEECH_API_KEY")
+  (umask 077 && printf 'Authorization: Bearer %s\n' "$SPEECH_API_KEY" >"$CLI_TMP/auth-header")
+  AUTH=(-H "@$CLI_TMP/auth-header")
 fi
 
 # Prints elapsed seconds with a spinner on stderr while process $1 runs (only on a terminal).

@@ -9,12 +9,17 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 import speech.asr.service.TranscribeCommand;
 import speech.asr.whisper.Task;
 import speech.runtime.http.ApiException;
+import speech.runtime.http.FormParts;
 
 /** The multipart form of OpenAI's /v1/audio/transcriptions and /translations, and its parsing. */
 public class TranscriptionForm {
 
     @RestForm
     public FileUpload file;
+
+    /** Every file part, to refuse a second 'file'. */
+    @RestForm(FileUpload.ALL)
+    public List<FileUpload> uploads;
 
     @RestForm
     @PartType("text/plain")
@@ -51,6 +56,7 @@ public class TranscriptionForm {
     }
 
     public TranscribeCommand toCommand(Task task) {
+        FormParts.single(uploads, "file");
         if (file == null) {
             throw ApiException.invalidParam("file", "the form has no 'file' part with the audio");
         }

@@ -74,8 +74,23 @@ public class ErrorMappers {
 
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
     public Response unexpected(Throwable e) {
+        if (thrownByFormParser(e)) {
+            // A client's malformed body (boundary mismatch, truncation, too many fields), not a server failure.
+            return body(400, ApiError.of(400, "invalid_body", "the multipart/form-data body could not be parsed: it is truncated, "
+                    + "its boundary does not match the Content-Type header, or it has too many fields", null, null)).build();
+        }
         LOG.error("unexpected failure", e);
         return body(500, ApiError.of(500, "internal_error", "internal error; the server log has the details", null, null)).build();
+    }
+
+    private static boolean thrownByFormParser(Throwable e) {
+        for (StackTraceElement frame : e.getStackTrace()) {
+            if (frame.getClassName().startsWith("org.jboss.resteasy.reactive.server.core.multipart.")
+                    || frame.getClassName().equals("org.jboss.resteasy.reactive.server.handlers.FormBodyHandler")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Response.ResponseBuilder body(int status, ApiError error) {

@@ -24,8 +24,8 @@ public class GenerationResource {
 
     @GET
     public Views.ListView<Views.GenerationView> list(@QueryParam("voice_id") String voiceId,
-                                                     @QueryParam("limit") @DefaultValue(Paging.DEFAULT_LIMIT) int limit,
-                                                     @QueryParam("offset") @DefaultValue("0") int offset) {
+                                                     @QueryParam("limit") @DefaultValue(Paging.DEFAULT_LIMIT) String limit,
+                                                     @QueryParam("offset") @DefaultValue("0") String offset) {
         return Views.ListView.of(generations.list(voiceId, Paging.limit(limit), Paging.offset(offset)), Views.GenerationView::of);
     }
 

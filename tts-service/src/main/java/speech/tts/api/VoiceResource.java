@@ -12,10 +12,12 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
+import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 import speech.runtime.http.ApiException;
+import speech.runtime.http.FormParts;
 import speech.tts.service.VoiceService;
 
 @Path("/v1/voices")
@@ -31,15 +33,16 @@ public class VoiceResource {
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Operation(summary = "Create a voice from a 10 s – 5 min reference recording (multipart: name, file)")
-    public Response create(@RestForm String name, @RestForm("file") FileUpload file) {
+    public Response create(@RestForm String name, @RestForm(FileUpload.ALL) List<FileUpload> uploads) {
+        FileUpload file = FormParts.single(uploads, "file");
         Views.VoiceView voice = Views.VoiceView.of(voices.create(name, file == null ? null : file.uploadedFile()));
         return Response.created(URI.create("/v1/voices/" + voice.id())).entity(voice).build();
     }
 
     @GET
     @Operation(summary = "Voices, newest first")
-    public Views.ListView<Views.VoiceView> list(@QueryParam("limit") @DefaultValue(Paging.DEFAULT_LIMIT) int limit,
-                                                @QueryParam("offset") @DefaultValue("0") int offset) {
+    public Views.ListView<Views.VoiceView> list(@QueryParam("limit") @DefaultValue(Paging.DEFAULT_LIMIT) String limit,
+                                                @QueryParam("offset") @DefaultValue("0") String offset) {
         return Views.ListView.of(voices.list(Paging.limit(limit), Paging.offset(offset)), Views.VoiceView::of);
     }
 

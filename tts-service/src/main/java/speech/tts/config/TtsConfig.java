@@ -25,6 +25,23 @@ public interface TtsConfig {
 
     Queue queue();
 
+    Generations generations();
+
+    /** What is kept of generated audio (tts.generations.*); the oldest go first. */
+    interface Generations {
+        /** Older generations are deleted. */
+        @WithDefault("168h")
+        Duration maxAge();
+
+        /** Total audio kept (1 GiB); past it the oldest are deleted. */
+        @WithDefault("1073741824")
+        long maxTotalBytes();
+
+        /** Whether the OpenAI-compatible /v1/audio/speech keeps what it generates (its clients never ask for it again). */
+        @WithDefault("false")
+        boolean storeOpenai();
+    }
+
     interface Voices {
         /** Largest accepted reference upload (bytes); larger answers 413. */
         @WithDefault("52428800")

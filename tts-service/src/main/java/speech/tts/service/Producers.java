@@ -42,7 +42,8 @@ public class Producers {
     @Produces
     @ApplicationScoped
     GenerationStore generationStore(DataSource db, TtsConfig config) {
-        return new GenerationStore(db, config.dataDir().resolve("generations")).init();
+        return new GenerationStore(db, config.dataDir().resolve("generations"),
+                new GenerationStore.Retention(config.generations().maxAge(), config.generations().maxTotalBytes())).init();
     }
 
     @Produces

@@ -98,9 +98,14 @@ public class SpeechService {
         return new Speech(audio, format.mediaType(), generation);
     }
 
+    /** Spaces of every kind (no-break, ideographic, zero-width), controls and format characters: nothing to say. */
+    private static boolean silent(int cp) {
+        return Character.isWhitespace(cp) || Character.isSpaceChar(cp) || Character.isISOControl(cp) || Character.getType(cp) == Character.FORMAT;
+    }
+
     private String checkText(String text) {
-        if (text == null || text.isBlank()) {
-            throw ApiException.invalidParam("text", "text must not be empty");
+        if (text == null || text.codePoints().allMatch(SpeechService::silent)) {
+            throw ApiException.invalidParam("text", "text must not be empty or only spaces");
         }
         int max = config.speech().maxTextChars();
         if (text.length() > max) {

@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -33,12 +34,23 @@ public final class GenerationStore {
                              long audioBytes, Instant createdAt) {
     }
 
+    /** How long and how much generated audio is kept; the oldest go first. */
+    public record Retention(Duration maxAge, long maxTotalBytes) {
+        public static final Retention FOREVER = new Retention(Duration.ofDays(365L * 1000), Long.MAX_VALUE);
+    }
+
     private final DataSource db;
     private final Path dir;
+    private final Retention retention;
 
     public GenerationStore(DataSource db, Path dir) {
+        this(db, dir, Retention.FOREVER);
+    }
+
+    public GenerationStore(DataSource db, Path dir, Retention retention) {
         this.db = db;
         this.dir = dir;
+        this.retention = retention;
     }
 
     public GenerationStore init() {
@@ -64,7 +76,55 @@ public final class GenerationStore {
             throw new IllegalStateException("generation store cannot start: " + e.getMessage(), e);
         }
         recover();
+        prune(Instant.now());
         return this;
+    }
+
+    /**
+     * Deletes generations older than the retention's age, then the oldest until the rest fit its byte
+     * budget. Runs at startup and after every save, so the store never grows past the budget by more than one.
+     *
+     * @return how many were deleted
+     */
+    public synchronized int prune(Instant now) {
+        Set<String> expired = new java.util.LinkedHashSet<>();
+        try (Connection c = db.getConnection()) {
+            try (PreparedStatement s = c.prepareStatement("SELECT id FROM generations WHERE created_at < ?")) {
+                s.setTimestamp(1, Timestamp.from(now.minus(retention.maxAge())));
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        expired.add(r.getString(1));
+                    }
+                }
+            }
+            try (PreparedStatement s = c.prepareStatement("SELECT id, audio_bytes FROM generations ORDER BY seq DESC")) {
+                try (ResultSet r = s.executeQuery()) {
+                    long kept = 0;
+                    while (r.next()) {
+                        if (expired.contains(r.getString(1))) {
+                            continue;
+                        }
+                        kept += r.getLong(2);
+                        if (kept > retention.maxTotalBytes()) {
+                            expired.add(r.getString(1));
+                        }
+                    }
+                }
+            }
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM generations WHERE id = ?")) {
+                for (String id : expired) {
+                    s.setString(1, id);
+                    s.executeUpdate();
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("generation retention failed: " + e.getMessage(), e);
+        }
+        if (!expired.isEmpty()) {
+            deleteFiles(List.copyOf(expired));
+            LOG.debugf("retention removed %d generation(s)", expired.size());
+        }
+        return expired.size();
     }
 
     /** Stores audio and record; {@code g.id()} must come from {@link Ids#next}("gen"). */
@@ -90,7 +150,9 @@ public final class GenerationStore {
             AtomicFiles.deleteIfExists(audioFile(g.id()));
             throw new IllegalStateException("generation could not be stored: " + e.getMessage(), e);
         }
-        return get(g.id()).orElseThrow();
+        Generation saved = get(g.id()).orElseThrow();
+        prune(Instant.now());
+        return saved;
     }
 
     public Optional<Generation> get(String id) {

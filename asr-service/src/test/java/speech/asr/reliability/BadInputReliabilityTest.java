@@ -1,0 +1,115 @@
+package speech.asr.reliability;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import speech.asr.TestData;
+
+/** Reliability: malformed, duplicated and oversized input gets a clear 4xx JSON error, never a 500 or an empty body. */
+@QuarkusTest
+class BadInputReliabilityTest {
+
+    private static final String BOUNDARY = "reliability-boundary";
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @Test
+    void boundaryThatDoesNotMatchTheHeader() throws Exception {
+        String body = "--other-boundary\r\nContent-Disposition: form-data; name=\"model\"\r\n\r\ntiny.en\r\n--other-boundary--\r\n";
+        assertClientError(post(body.getBytes(StandardCharsets.UTF_8)), 400);
+    }
+
+    @Test
+    void truncatedBody() throws Exception {
+        byte[] wav = Files.readAllBytes(TestData.speech("short/en_jfk.wav"));
+        String head = "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.wav\"\r\n"
+                + "Content-Type: audio/wav\r\n\r\n";
+        byte[] body = new byte[head.length() + 1000];
+        System.arraycopy(head.getBytes(StandardCharsets.UTF_8), 0, body, 0, head.length());
+        System.arraycopy(wav, 0, body, head.length(), 1000);
+        assertClientError(post(body), 400);
+    }
+
+    @Test
+    void emptyMultipartBody() throws Exception {
+        assertClientError(post(new byte[0]), 400);
+    }
+
+    @Test
+    void thousandsOfFields() throws Exception {
+        assertClientError(post(fields(5000)), 400);
+    }
+
+    @Test
+    void fieldCountIsCappedFarBelowTheFrameworkDefault() throws Exception {
+        assertClientError(post(fields(100)), 400);
+    }
+
+    private static byte[] fields(int count) {
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            body.append("--").append(BOUNDARY).append("\r\nContent-Disposition: form-data; name=\"f").append(i).append("\"\r\n\r\nx\r\n");
+        }
+        body.append("--").append(BOUNDARY).append("--\r\n");
+        return body.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void twoFileParts() throws Exception {
+        byte[] wav = Files.readAllBytes(TestData.speech("short/en_jfk.wav"));
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < 2; i++) {
+            body.write(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a" + i + ".wav\"\r\n"
+                    + "Content-Type: audio/wav\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            body.write(wav);
+            body.write("\r\n".getBytes(StandardCharsets.UTF_8));
+        }
+        body.write(("--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> r = post(body.toByteArray());
+        assertClientError(r, 400);
+        assertTrue(r.body().contains("file"), r.body());
+    }
+
+    @Test
+    void tenThousandCharacterId() throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(base("/v1/models/" + "m".repeat(10_000))).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(414, r.statusCode(), r.body());
+        assertJsonError(r);
+    }
+
+    private static HttpResponse<String> post(byte[] body) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(base("/v1/audio/transcriptions")).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static URI base(String path) {
+        return URI.create("http://localhost:" + RestAssured.port + path);
+    }
+
+    static void assertClientError(HttpResponse<String> r, int status) {
+        assertEquals(status, r.statusCode(), r.body());
+        assertJsonError(r);
+    }
+
+    /** A JSON error body with no server path, stack trace or class name. */
+    static void assertJsonError(HttpResponse<String> r) {
+        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/json"), "JSON: " + r.headers() + " " + r.body());
+        assertTrue(r.body().contains("\"error\""), r.body());
+        for (String leak : new String[] {"/tmp", "Exception", "\tat ", "java.", "io.vertx", "io.quarkus", "speech."}) {
+            assertFalse(r.body().contains(leak), "leaks '" + leak + "': " + r.body());
+        }
+    }
+}
