@@ -40,7 +40,7 @@ public class OpenAiSpeechResource {
         if (request == null) {
             throw ApiException.badRequest("missing_body", "a JSON body with \"input\" and \"voice\" is required");
         }
-        return Audio.speech(speech.speak(Audio.negotiated(request.toCommand(), headers)));
+        return Audio.speech(speech.speakOpenAi(Audio.negotiated(request.toCommand(), headers)));
     }
 
     @GET

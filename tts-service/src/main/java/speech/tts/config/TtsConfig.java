@@ -19,6 +19,10 @@ public interface TtsConfig {
     /** Database, voice references, speaker latents and generated audio. */
     Path dataDir();
 
+    /** Free space kept on the data volume (512 MiB): below it, new voices and stored speech answer 507 before any work. */
+    @WithDefault("536870912")
+    long minFreeDiskBytes();
+
     Voices voices();
 
     Speech speech();

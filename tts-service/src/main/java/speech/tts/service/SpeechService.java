@@ -13,8 +13,9 @@ import java.util.concurrent.TimeUnit;
 import speech.runtime.audio.AudioEncoder;
 import speech.runtime.audio.AudioFormat;
 import speech.runtime.audio.Pcm;
-import speech.runtime.http.ApiException;
 import speech.runtime.engine.Job;
+import speech.runtime.http.ApiException;
+import speech.runtime.http.DiskBudget;
 import speech.tts.config.TtsConfig;
 import speech.tts.echo.EchoModel;
 import speech.tts.echo.SamplerSettings;
@@ -62,7 +63,20 @@ public class SpeechService {
         this.generationTime = Timer.builder("tts_generation_seconds").description("time to synthesise one request").register(registry);
     }
 
+    /** Speech for the native API: the generation is kept (within tts.generations.* retention). */
     public Speech speak(SpeakCommand command) {
+        return speak(command, true);
+    }
+
+    /** Speech for the OpenAI-compatible route: kept only when tts.generations.store-openai is set. */
+    public Speech speakOpenAi(SpeakCommand command) {
+        return speak(command, config.generations().storeOpenai());
+    }
+
+    private Speech speak(SpeakCommand command, boolean store) {
+        if (store) {
+            new DiskBudget(config.dataDir(), config.minFreeDiskBytes()).require();
+        }
         String text = checkText(command.text());
         AudioFormat format = AudioFormat.parse(command.format() == null ? "wav" : command.format())
                 .orElseThrow(() -> ApiException.invalidParam("format", "format must be one of " + AudioFormat.names()));
@@ -92,9 +106,12 @@ public class SpeechService {
 
         double seconds = spoken.durationSeconds();
         record(result, elapsedNanos, seconds);
-        Generation generation = generations.save(new Generation(Ids.next("gen"), voice == null ? null : voice.id(), model.id(), text,
+        Generation generation = new Generation(Ids.next("gen"), voice == null ? null : voice.id(), model.id(), text,
                 format.name().toLowerCase(java.util.Locale.ROOT), format.mediaType(), seconds, TimeUnit.NANOSECONDS.toMillis(elapsedNanos),
-                seed, settingsJson(settings, command.speed()), 0, Instant.ofEpochMilli(System.currentTimeMillis())), audio);
+                seed, settingsJson(settings, command.speed()), audio.length, Instant.ofEpochMilli(System.currentTimeMillis()));
+        if (store) {
+            generation = generations.save(generation, audio);
+        }
         return new Speech(audio, format.mediaType(), generation);
     }
 

@@ -13,6 +13,7 @@ import speech.runtime.audio.AudioProbe;
 import speech.runtime.audio.FfmpegDecoder;
 import speech.runtime.audio.Pcm;
 import speech.runtime.http.ApiException;
+import speech.runtime.http.DiskBudget;
 import speech.runtime.work.InferenceQueue;
 import speech.tts.config.TtsConfig;
 import speech.tts.echo.Codec;
@@ -61,6 +62,7 @@ public class VoiceService {
         if (upload == null || !Files.isRegularFile(upload)) {
             throw ApiException.invalidParam("file", "a reference recording is required as multipart field 'file'");
         }
+        new DiskBudget(config.dataDir(), config.minFreeDiskBytes()).require();
         long size = size(upload);
         if (size > config.voices().maxUploadBytes()) {
             throw ApiException.payloadTooLarge("the reference file is " + size / 1_048_576 + " MiB; the limit is "
