@@ -40,7 +40,7 @@ public class GenerationResource {
     @Produces(MediaType.WILDCARD)
     public Response audio(@PathParam("id") String id) {
         var generation = generations.get(id).orElseThrow(GenerationResource::notFound);
-        return Response.ok(generations.audio(id).orElseThrow(GenerationResource::notFound).toFile(), generation.mediaType()).build();
+        return Response.ok(generations.audio(id).orElseThrow(GenerationResource::notFound), generation.mediaType()).build();
     }
 
     @DELETE

@@ -58,7 +58,7 @@ public class VoiceResource {
     @Operation(summary = "The reference recording as uploaded, with its real Content-Type")
     public Response audio(@PathParam("id") String id) {
         var voice = voices.get(id).orElseThrow(() -> notFound(id));
-        return Response.ok(voices.audio(id).orElseThrow(() -> notFound(id)).toFile(), voice.mediaType()).build();
+        return Response.ok(voices.audio(id).orElseThrow(() -> notFound(id)), voice.mediaType()).build();
     }
 
     @DELETE

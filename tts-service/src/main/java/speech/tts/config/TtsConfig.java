@@ -29,6 +29,8 @@ public interface TtsConfig {
 
     Queue queue();
 
+    Storage storage();
+
     Generations generations();
 
     /** What is kept of generated audio (tts.generations.*); the oldest go first. */
@@ -103,5 +105,65 @@ public interface TtsConfig {
 
         @WithDefault("10")
         int retryAfterSeconds();
+    }
+
+    /**
+     * Where voices and generations live. Defaults: embedded H2 and files under {@code tts.data-dir}
+     * (one process). Several replicas share a PostgreSQL database and an S3-compatible bucket.
+     */
+    interface Storage {
+
+        Database database();
+
+        /** {@code file} (under tts.data-dir) or {@code s3}. */
+        @WithDefault("file")
+        BlobKind blobs();
+
+        S3 s3();
+
+        /**
+         * Files without a database row are removed at startup only once older than this, since another
+         * replica may be writing them. Default: 0 for the embedded database (one process owns the data),
+         * 1 h for a shared one.
+         */
+        Optional<Duration> orphanMinAge();
+
+        enum BlobKind { FILE, S3 }
+
+        interface Database {
+            /** JDBC URL of a shared database ({@code jdbc:postgresql://host:5432/tts}); unset = embedded H2. */
+            Optional<String> url();
+
+            Optional<String> username();
+
+            Optional<String> password();
+
+            @WithDefault("8")
+            int maxConnections();
+        }
+
+        interface S3 {
+            /** S3-compatible endpoint ({@code http://seaweedfs:8333}); unset = AWS S3 of {@link #region()}. */
+            Optional<java.net.URI> endpoint();
+
+            @WithDefault("us-east-1")
+            String region();
+
+            @WithDefault("tts")
+            String bucket();
+
+            /** Key prefix inside the bucket (to share one bucket between deployments). */
+            @WithDefault("")
+            String prefix();
+
+            /** Path-style URLs (bucket in the path): what most S3-compatible servers expect. */
+            @WithDefault("true")
+            boolean pathStyle();
+
+            /** Unset: the SDK's default chain (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, web identity, …). */
+            Optional<String> accessKey();
+
+            Optional<String> secretKey();
+        }
     }
 }

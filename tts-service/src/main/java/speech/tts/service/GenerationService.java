@@ -1,7 +1,7 @@
 package speech.tts.service;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.file.Path;
+import java.io.InputStream;
 import java.util.Optional;
 import speech.tts.store.GenerationStore;
 import speech.tts.store.GenerationStore.Generation;
@@ -25,8 +25,9 @@ public class GenerationService {
         return store.get(id);
     }
 
-    public Optional<Path> audio(String id) {
-        return store.get(id).map(g -> store.audioFile(g.id()));
+    /** The generation's audio; the caller (the response) closes the stream. */
+    public Optional<InputStream> audio(String id) {
+        return store.get(id).flatMap(g -> store.openAudio(g.id()));
     }
 
     public boolean delete(String id) {

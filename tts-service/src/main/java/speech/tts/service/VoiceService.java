@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.io.InputStream;
 import java.nio.file.Path;
 import ai.onnxruntime.OrtException;
 import java.util.Locale;
@@ -93,8 +94,9 @@ public class VoiceService {
         return voices.get(idOrName).or(() -> voices.byName(idOrName));
     }
 
-    public Optional<Path> audio(String id) {
-        return voices.get(id).map(v -> voices.audioFile(v.id()));
+    /** The voice's reference audio; the caller (the response) closes the stream. */
+    public Optional<InputStream> audio(String id) {
+        return voices.get(id).flatMap(v -> voices.openAudio(v.id()));
     }
 
     public float[] latent(Voice voice) {

@@ -25,7 +25,7 @@ class GenerationRetentionTest {
 
     @Test
     void theTotalStaysWithinTheByteBudget() throws Exception {
-        GenerationStore store = new GenerationStore(VoiceStoreCrashTest.dataSource(data), data.resolve("generations"),
+        GenerationStore store = new GenerationStore(VoiceStoreCrashTest.dataSource(data), new FileBlobStore(data),
                 new GenerationStore.Retention(Duration.ofDays(1), 3500)).init();
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
@@ -33,7 +33,7 @@ class GenerationRetentionTest {
         }
         for (int i = 0; i < 3; i++) {
             assertFalse(store.get(ids.get(i)).isPresent(), "oldest deleted: " + i);
-            assertFalse(Files.exists(store.audioFile(ids.get(i))), "its audio file too: " + i);
+            assertFalse(store.openAudio(ids.get(i)).isPresent(), "its audio file too: " + i);
         }
         for (int i = 3; i < 6; i++) {
             assertTrue(store.get(ids.get(i)).isPresent(), "newest kept: " + i);
@@ -46,13 +46,13 @@ class GenerationRetentionTest {
     @Test
     void oldGenerationsExpireIncludingAtStartup() {
         DataSource db = VoiceStoreCrashTest.dataSource(data);
-        GenerationStore forever = new GenerationStore(db, data.resolve("generations")).init();
+        GenerationStore forever = new GenerationStore(db, new FileBlobStore(data)).init();
         String old = save(forever, Instant.now().minus(Duration.ofHours(3)));
         String fresh = save(forever, Instant.now());
-        GenerationStore restarted = new GenerationStore(db, data.resolve("generations"),
+        GenerationStore restarted = new GenerationStore(db, new FileBlobStore(data),
                 new GenerationStore.Retention(Duration.ofHours(1), Long.MAX_VALUE)).init();
         assertFalse(restarted.get(old).isPresent(), "expired at startup");
-        assertFalse(Files.exists(restarted.audioFile(old)));
+        assertFalse(restarted.openAudio(old).isPresent());
         assertTrue(restarted.get(fresh).isPresent());
     }
 

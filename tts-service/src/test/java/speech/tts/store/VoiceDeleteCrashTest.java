@@ -30,8 +30,8 @@ class VoiceDeleteCrashTest {
 
     static Stores open(Path data, CrashPoints crashPoints) {
         var db = VoiceStoreCrashTest.dataSource(data);
-        return new Stores(new VoiceStore(db, data.resolve("voices"), crashPoints).init(),
-                new GenerationStore(db, data.resolve("generations")).init());
+        return new Stores(new VoiceStore(db, new FileBlobStore(data), crashPoints).init(),
+                new GenerationStore(db, new FileBlobStore(data)).init());
     }
 
     @ParameterizedTest
@@ -54,7 +54,7 @@ class VoiceDeleteCrashTest {
         assertIntact(restarted, f.survivor(), f.survivorGeneration());
         if (!committed) {
             assertIntact(restarted, f.victim(), f.victimGenerations().get(0));
-            assertArrayEquals(AUDIO, Files.readAllBytes(restarted.generations().audioFile(f.victimGenerations().get(1))));
+            assertArrayEquals(AUDIO, restarted.generations().openAudio(f.victimGenerations().get(1)).orElseThrow().readAllBytes());
         }
         try (Stream<Path> voices = Files.list(data.resolve("voices")); Stream<Path> generations = Files.list(data.resolve("generations"))) {
             assertEquals(committed ? 2 : 4, voices.count(), "only existing voices' files remain");
@@ -107,6 +107,6 @@ class VoiceDeleteCrashTest {
         assertTrue(stores.voices().get(voice.id()).isPresent(), voice.name());
         assertArrayEquals(VoiceStoreCrashTest.LATENT, stores.voices().latent(voice), voice.name());
         assertEquals(voice.id(), stores.generations().get(generationId).orElseThrow().voiceId());
-        assertArrayEquals(AUDIO, Files.readAllBytes(stores.generations().audioFile(generationId)));
+        assertArrayEquals(AUDIO, stores.generations().openAudio(generationId).orElseThrow().readAllBytes());
     }
 }

@@ -17,7 +17,7 @@ public final class VoiceStoreCrashChild {
     public static void main(String[] args) {
         Path data = Path.of(args[0]);
         String crashAt = args[1];
-        VoiceStore store = new VoiceStore(VoiceStoreCrashTest.dataSource(data), data.resolve("voices"), step -> {
+        VoiceStore store = new VoiceStore(VoiceStoreCrashTest.dataSource(data), new FileBlobStore(data), step -> {
             if (step.equals(crashAt)) {
                 Runtime.getRuntime().halt(HALTED);
             }

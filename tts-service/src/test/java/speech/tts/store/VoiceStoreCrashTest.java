@@ -29,7 +29,7 @@ class VoiceStoreCrashTest {
     void aKilledCreateLeavesTheVoiceCompleteOrAbsent(String step) throws Exception {
         Path data = Files.createTempDirectory(Path.of("target"), "crash-");
         Path reference = Files.write(data.resolve("reference.wav"), new byte[] {'R', 'I', 'F', 'F', 1, 2, 3, 4, 5});
-        VoiceStore store = new VoiceStore(dataSource(data), data.resolve("voices"), CrashPoints.NONE).init();
+        VoiceStore store = new VoiceStore(dataSource(data), new FileBlobStore(data), CrashPoints.NONE).init();
         VoiceStore.Voice existing = store.create(newVoice(reference, "existing"));
 
         Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -39,12 +39,12 @@ class VoiceStoreCrashTest {
         assertTrue(child.waitFor(60, TimeUnit.SECONDS));
         assertEquals(step.equals("never") ? 0 : VoiceStoreCrashChild.HALTED, child.exitValue(), log);
 
-        VoiceStore restarted = new VoiceStore(dataSource(data), data.resolve("voices"), CrashPoints.NONE).init();
+        VoiceStore restarted = new VoiceStore(dataSource(data), new FileBlobStore(data), CrashPoints.NONE).init();
         List<VoiceStore.Voice> voices = restarted.list(10, 0).data();
         boolean committed = step.equals("voice.committed") || step.equals("never");
         assertEquals(committed ? 2 : 1, voices.size(), "voices after a crash at " + step);
         for (VoiceStore.Voice v : voices) {
-            assertArrayEquals(Files.readAllBytes(reference), Files.readAllBytes(restarted.audioFile(v.id())), v.name());
+            assertArrayEquals(Files.readAllBytes(reference), restarted.openAudio(v.id()).orElseThrow().readAllBytes(), v.name());
             assertArrayEquals(LATENT, restarted.latent(v), v.name());
         }
         assertEquals(existing.id(), voices.get(voices.size() - 1).id());
