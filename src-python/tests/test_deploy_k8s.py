@@ -18,7 +18,8 @@ K8S = Path(__file__).resolve().parents[2] / "docker" / "k8s"
 VERSIONS = ["1.30.0", "1.33.0"]
 MANIFESTS = sorted(p for p in K8S.glob("*.yaml") if p.name != "kustomization.yaml")
 PORTS = {"speech-asr": 8080, "speech-tts": 8081}
-SHUTDOWN_DELAY_PLUS_TIMEOUT = 5 + 30
+SHUTDOWN_DELAY_SECONDS = 5  # quarkus.shutdown.delay (speech-runtime)
+LONGEST_REQUEST_SECONDS = 600  # asr.request-timeout, tts.queue.timeout
 
 
 def docs(path: Path) -> list[dict]:
@@ -60,7 +61,16 @@ SCALED_OBJECT = {
                 "pollingInterval": {"type": "integer", "minimum": 1},
                 "cooldownPeriod": {"type": "integer", "minimum": 0},
                 "idleReplicaCount": {"type": "integer", "minimum": 0},
-                "advanced": {"type": "object"},
+                "advanced": {
+                    "type": "object", "additionalProperties": False,
+                    "properties": {
+                        "restoreToOriginalReplicaCount": {"type": "boolean"},
+                        "horizontalPodAutoscalerConfig": {
+                            "type": "object", "additionalProperties": False,
+                            "properties": {"name": {"type": "string"}, "behavior": {"type": "object"}},
+                        },
+                    },
+                },
                 "fallback": {"type": "object"},
                 "triggers": {
                     "type": "array", "minItems": 1,
@@ -116,7 +126,17 @@ def test_deployments(name):
     assert c["envFrom"] == [{"configMapRef": {"name": "speech-config"}}]
     key = next(e for e in c["env"] if e["name"] == "SPEECH_API_KEY")["valueFrom"]["secretKeyRef"]
     assert key == {"name": "speech-api-key", "key": "api-key", "optional": True}
-    assert pod["terminationGracePeriodSeconds"] > SHUTDOWN_DELAY_PLUS_TIMEOUT
+    shutdown_timeout = int(by_kind("ConfigMap")["speech-config"]["data"]["QUARKUS_SHUTDOWN_TIMEOUT"].removesuffix("s"))
+    assert shutdown_timeout >= LONGEST_REQUEST_SECONDS, "a drain lets the longest request finish"
+    assert pod["terminationGracePeriodSeconds"] > SHUTDOWN_DELAY_SECONDS + shutdown_timeout
+    assert pod["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
+    assert all(c[k]["timeoutSeconds"] >= 5 for k in ("startupProbe", "readinessProbe", "livenessProbe"))
+    tmp = next(v for v in pod["volumes"] if v["name"] == "tmp")
+    assert tmp["emptyDir"]["sizeLimit"]
+    anti = pod["affinity"]["podAntiAffinity"]["preferredDuringSchedulingIgnoredDuringExecution"][0]["podAffinityTerm"]
+    assert anti["topologyKey"] == "kubernetes.io/hostname" and anti["labelSelector"]["matchLabels"] == d["spec"]["selector"]["matchLabels"]
+    (wait,) = pod["initContainers"]
+    assert "manifest.json" in wait["command"][-1] and wait["volumeMounts"][0]["mountPath"] == "/models"
     assert pod["securityContext"]["runAsNonRoot"] is True and pod["securityContext"]["runAsUser"] == 10001
     mounts = {m["mountPath"]: m for m in c["volumeMounts"]}
     assert mounts["/models"].get("readOnly") is True and "/tmp" in mounts
@@ -158,8 +178,30 @@ def test_tts_runs_one_replica_replaced_with_recreate():
     assert tts["replicas"] == 1 and tts["strategy"] == {"type": "Recreate"}
     assert "speech-tts" not in by_kind("ScaledObject")
     assert by_kind("PersistentVolumeClaim")["speech-data"]["spec"]["accessModes"] == ["ReadWriteOnce"]
-    asr = by_kind("Deployment")["speech-asr"]["spec"]["strategy"]
-    assert asr["rollingUpdate"] == {"maxUnavailable": 0, "maxSurge": 1}
+    asr = by_kind("Deployment")["speech-asr"]["spec"]
+    assert asr["strategy"]["rollingUpdate"] == {"maxUnavailable": 1, "maxSurge": 0}, "no spare GPU needed"
+    assert "replicas" not in asr, "KEDA owns the replica count"
+
+
+@pytest.mark.parametrize("name", PORTS)
+def test_disruption_budgets(name):
+    pdb = by_kind("PodDisruptionBudget")[name]
+    assert pdb["spec"]["selector"]["matchLabels"] == by_kind("Deployment")[name]["spec"]["selector"]["matchLabels"]
+    assert pdb["spec"]["maxUnavailable"] == 1
+
+
+def test_models_claim_names_an_rwx_storage_class():
+    claim = by_kind("PersistentVolumeClaim")["speech-models"]["spec"]
+    assert claim["accessModes"] == ["ReadWriteMany"] and claim["storageClassName"] == "nfs-csi"
+
+
+def test_export_job_can_write_nfs_volumes():
+    """fsGroup is ignored on NFS: a root init step with only CHOWN hands the folder to the export user."""
+    pod = by_kind("Job")["speech-export"]["spec"]["template"]["spec"]
+    (owner,) = pod["initContainers"]
+    assert owner["command"] == ["chown", "10001:10001", "/models"]
+    assert owner["securityContext"]["capabilities"] == {"drop": ["ALL"], "add": ["CHOWN"]}
+    assert pod["containers"][0]["securityContext"]["runAsNonRoot"] is True
 
 
 def test_keda_scales_asr_on_queue_depth():
@@ -174,6 +216,8 @@ def test_keda_scales_asr_on_queue_depth():
     assert trigger["metadata"]["query"] == 'sum(speech_queue_depth{queue="asr"})'
     float(trigger["metadata"]["threshold"])
     assert 1 <= so["spec"]["minReplicaCount"] <= so["spec"]["maxReplicaCount"]
+    down = so["spec"]["advanced"]["horizontalPodAutoscalerConfig"]["behavior"]["scaleDown"]
+    assert down["stabilizationWindowSeconds"] >= LONGEST_REQUEST_SECONDS
 
 
 def test_keda_structural_schema_rejects_mistakes():
