@@ -180,6 +180,7 @@ def test_compose_validates_against_the_compose_schema():
         assert s["depends_on"]["export"]["condition"] == "service_completed_successfully"
         devices = s["deploy"]["resources"]["reservations"]["devices"]
         assert devices[0]["driver"] == "nvidia" and "gpu" in devices[0]["capabilities"]
+        assert "count" not in devices[0], "a named device per service, not any one GPU"
         assert s["ports"][0]["target"] == SERVICES[name] and s["ports"][0]["published"] == str(SERVICES[name])
         assert s["build"]["dockerfile"] == f"docker/{name}.Dockerfile"
         assert any(v["type"] == "volume" and v["source"] == "models" and v["target"] == "/models" and v.get("read_only")
@@ -187,8 +188,9 @@ def test_compose_validates_against_the_compose_schema():
         env = s["environment"]
         assert {"SPEECH_ORT_PROVIDER", "SPEECH_API_KEY"} <= set(env)
         assert env["SPEECH_ORT_PROVIDER"] == "cuda"
-        grace = s["stop_grace_period"]
-        assert grace.endswith("s") and int(grace[:-1]) > 5 + 30, "longer than shutdown delay + timeout"
+        timeout = seconds(env["QUARKUS_SHUTDOWN_TIMEOUT"])
+        assert timeout >= 600, "the longest request (10 min) finishes during a stop"
+        assert seconds(s["stop_grace_period"]) > 5 + timeout, "longer than shutdown delay + timeout"
     assert {"ASR_MODELS_DIR", "ASR_DEFAULT_MODEL"} <= set(services["asr"]["environment"])
     assert {"TTS_MODELS_DIR", "TTS_DATA_DIR"} <= set(services["tts"]["environment"])
     assert any(v["source"] == "data" and v["target"] == "/data" for v in services["tts"]["volumes"])
@@ -196,9 +198,52 @@ def test_compose_validates_against_the_compose_schema():
     assert export["build"]["dockerfile"] == "docker/export.Dockerfile"
     assert any(v["source"] == "models" and not v.get("read_only") for v in export["volumes"])
     assert set(config["volumes"]) == {"models", "data"}
+    gpus = {name: services[name]["deploy"]["resources"]["reservations"]["devices"][0]["device_ids"] for name in ("asr", "tts")}
+    assert gpus == {"asr": ["0"], "tts": ["1"]}, "each service its own GPU by default"
     for s in services.values():
         assert (REPO / s["build"]["dockerfile"]).is_file()
         assert Path(s["build"]["context"]).resolve() == REPO
+
+
+def seconds(duration: str) -> int:
+    """A compose/Go duration such as 620s or 10m20s."""
+    units = {"h": 3600, "m": 60, "s": 1}
+    total, number = 0, ""
+    for ch in duration:
+        if ch.isdigit():
+            number += ch
+        else:
+            total, number = total + int(number) * units[ch], ""
+    assert number == "", duration
+    return total
+
+
+def test_compose_scale_out_runs_two_tts_replicas_on_postgres_and_s3():
+    secrets = {"TTS_DB_PASSWORD": "db-secret", "TTS_S3_ACCESS_KEY": "key-id", "TTS_S3_SECRET_KEY": "key-secret"}
+    old = {k: os.environ.get(k) for k in secrets}
+    os.environ.update(secrets)
+    try:
+        config = compose_config("docker-compose.yml", "docker-compose.scale-out.yml")
+    finally:
+        for k, v in old.items():
+            os.environ.pop(k) if v is None else os.environ.__setitem__(k, v)
+    services = config["services"]
+    tts = services["tts"]
+    assert tts["deploy"]["replicas"] == 2
+    env = tts["environment"]
+    assert env["TTS_STORAGE_DATABASE_URL"].startswith("jdbc:postgresql://postgres:")
+    assert env["TTS_STORAGE_BLOBS"] == "s3" and env["TTS_STORAGE_S3_ENDPOINT"] == "http://s3:8333"
+    assert env["TTS_STORAGE_DATABASE_PASSWORD"] == "db-secret" and env["TTS_STORAGE_S3_SECRET_KEY"] == "key-secret"
+    assert services["postgres"]["environment"]["POSTGRES_PASSWORD"] == "db-secret"
+    assert tts["depends_on"]["postgres"]["condition"] == "service_healthy"
+    assert not any(v.get("source") == "data" for v in tts["volumes"]), "no volume one process would own"
+    assert tts["ports"][0]["published"] == "8081-8082"
+    text = (DOCKER / "docker-compose.scale-out.yml").read_text()
+    assert "db-secret" not in text and "PASSWORD: ${TTS_DB_PASSWORD:?" in text, "credentials only from the environment"
+    proc = subprocess.run([docker_compose(), "-f", "docker-compose.yml", "-f", "docker-compose.scale-out.yml", "config"],
+                          capture_output=True, text=True, cwd=DOCKER,
+                          env={k: v for k, v in os.environ.items() if k not in secrets} | {"GIT_COMMIT": "test"})
+    assert proc.returncode != 0 and "TTS_DB_PASSWORD" in proc.stderr, "a missing secret stops compose"
 
 
 def test_compose_cpu_override():
@@ -214,7 +259,7 @@ def test_compose_cpu_override():
 def test_compose_schema_validation_is_real(tmp_path):
     """Negative control: an unknown key or a wrong depends_on condition is rejected."""
     text = (DOCKER / "docker-compose.yml").read_text()
-    for broken in (text.replace("stop_grace_period: 45s", "stop_grace_periods: 45s", 1),
+    for broken in (text.replace("stop_grace_period: 620s", "stop_grace_periods: 620s", 1),
                    text.replace("condition: service_completed_successfully", "condition: service_finished", 1)):
         f = tmp_path / "docker-compose.yml"
         f.write_text(broken)
