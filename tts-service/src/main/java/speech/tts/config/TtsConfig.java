@@ -152,9 +152,8 @@ public interface TtsConfig {
             @WithDefault("tts")
             String bucket();
 
-            /** Key prefix inside the bucket (to share one bucket between deployments). */
-            @WithDefault("")
-            String prefix();
+            /** Key prefix inside the bucket (to share one bucket between deployments); none by default. */
+            Optional<String> prefix();
 
             /** Path-style URLs (bucket in the path): what most S3-compatible servers expect. */
             @WithDefault("true")

@@ -55,7 +55,7 @@ public class Producers {
         TtsConfig.Storage.S3 s3 = config.storage().s3();
         return switch (config.storage().blobs()) {
             case FILE -> new FileBlobStore(config.dataDir());
-            case S3 -> new S3BlobStore(new S3BlobStore.Settings(s3.endpoint(), s3.region(), s3.bucket(), s3.prefix(),
+            case S3 -> new S3BlobStore(new S3BlobStore.Settings(s3.endpoint(), s3.region(), s3.bucket(), s3.prefix().orElse(""),
                     s3.pathStyle(), s3.accessKey(), s3.secretKey()));
         };
     }
