@@ -13,9 +13,12 @@ public interface RuntimeConfig {
     Ffmpeg ffmpeg();
 
     interface Ort {
-        /** auto (CUDA when available, else CPU), cuda, or cpu. Env SPEECH_ORT_PROVIDER. */
+        /**
+         * auto (CUDA when it loads, else CPU with one log line), cuda (CUDA or not ready, with the reason in
+         * readiness and /v1/info), or cpu. Env SPEECH_ORT_PROVIDER; any other value stops the start.
+         */
         @WithDefault("auto")
-        String provider();
+        Provider provider();
 
         @WithDefault("0")
         int deviceId();
@@ -27,6 +30,8 @@ public interface RuntimeConfig {
         @WithDefault("1")
         int interOpThreads();
     }
+
+    enum Provider { AUTO, CUDA, CPU }
 
     interface Ffmpeg {
         @WithDefault("ffmpeg")

@@ -1,6 +1,7 @@
 package speech.runtime.config;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Locale;
 import jakarta.enterprise.inject.Produces;
 import speech.runtime.audio.AudioEncoder;
 import speech.runtime.audio.AudioProbe;
@@ -16,7 +17,7 @@ public class RuntimeProducers {
     @ApplicationScoped
     OrtSessions ortSessions(RuntimeConfig config) {
         RuntimeConfig.Ort ort = config.ort();
-        return new OrtSessions(new OrtSettings(ort.provider(), ort.deviceId(), ort.intraOpThreads(), ort.interOpThreads()));
+        return new OrtSessions(new OrtSettings(ort.provider().name().toLowerCase(Locale.ROOT), ort.deviceId(), ort.intraOpThreads(), ort.interOpThreads()));
     }
 
     @Produces

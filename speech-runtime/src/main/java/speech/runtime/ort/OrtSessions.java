@@ -12,8 +12,10 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * The only place that builds {@link SessionOptions}: CUDA on the configured device when available,
- * otherwise CPU with one log line naming the reason. Records the provider actually in use for /v1/info.
+ * The only place that builds {@link SessionOptions}: CUDA on the configured device when available;
+ * otherwise, for {@code auto}, CPU with one log line naming the reason, and for {@code cuda} no session
+ * at all ({@link CudaUnavailableException} with the reason, which readiness and /v1/info show).
+ * Records the provider actually in use for /v1/info.
  */
 public final class OrtSessions {
 
@@ -31,6 +33,8 @@ public final class OrtSessions {
     /**
      * Opens one graph and checks it against its contract (a mismatch throws {@link IllegalStateException}
      * naming both); the caller owns (closes) the returned {@link Graph}.
+     *
+     * @throws CudaUnavailableException provider {@code cuda} and CUDA cannot be used here
      */
     public Graph open(Path onnxFile, GraphContract contract) throws OrtException {
         SessionOptions options = options();
@@ -50,7 +54,7 @@ public final class OrtSessions {
         return providerInUse;
     }
 
-    /** Why CUDA was not used although it was asked for, if that happened. */
+    /** Why CUDA was not used although it was asked for (auto: fell back to CPU; cuda: no session), if that happened. */
     public Optional<String> fallbackReason() {
         return Optional.ofNullable(fallbackReason);
     }
@@ -96,6 +100,11 @@ public final class OrtSessions {
                 } catch (OrtException e) {
                     reason = "CUDA provider failed to initialise on device " + settings.deviceId() + ": " + e.getMessage();
                 }
+            }
+            if (reason != null && settings.requiresCuda()) {
+                fallbackReason = reason;
+                options.close();
+                throw new CudaUnavailableException(reason);
             }
             if (reason != null && fallbackReason == null) {
                 // Said once per process: every later session falls back for the same reason.

@@ -1,0 +1,47 @@
+package speech.runtime.ort;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtProvider;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import speech.runtime.ort.binding.TestGraphs;
+
+/**
+ * Provider choice on the build the tests run with (the CPU artifact, no CUDA provider): {@code cuda}
+ * refuses to open a session and says why, {@code auto} falls back to CPU and says why, a typo is refused.
+ */
+class OrtProviderTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void cudaWithoutCudaOpensNothingAndSaysWhy() {
+        assertTrue(!OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA), "these tests run on the CPU artifact");
+        OrtSessions sessions = new OrtSessions(new OrtSettings("cuda", 0, 1, 1));
+        CudaUnavailableException e = assertThrows(CudaUnavailableException.class,
+                () -> sessions.open(TestGraphs.appendRow(dir, 2, 2), TestGraphs.APPEND_ROW));
+        assertTrue(e.getMessage().contains("speech.ort.provider=cuda") && e.getMessage().contains("no CUDA provider"), e.getMessage());
+        assertEquals(e.getMessage(), "speech.ort.provider=cuda but CUDA cannot be used: " + sessions.fallbackReason().orElseThrow());
+    }
+
+    @Test
+    void autoWithoutCudaFallsBackToCpuAndSaysWhy() throws Exception {
+        OrtSessions sessions = new OrtSessions(new OrtSettings("auto", 0, 1, 1));
+        try (Graph graph = sessions.open(TestGraphs.appendRow(dir, 2, 2), TestGraphs.APPEND_ROW)) {
+            assertEquals("CPUExecutionProvider", sessions.providerInUse());
+            assertTrue(sessions.fallbackReason().orElseThrow().contains("no CUDA provider"));
+        }
+    }
+
+    @Test
+    void unknownProviderIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new OrtSettings("gpu", 0, 0, 0));
+        assertTrue(e.getMessage().contains("'gpu'") && e.getMessage().contains("auto, cuda or cpu"), e.getMessage());
+    }
+}
