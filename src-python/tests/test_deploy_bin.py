@@ -18,7 +18,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = REPO / "bin"
-SCRIPTS = ["transcribe", "speak", "voices", "start", "stop", "export-models", "python-env", "lib/cli.sh", "lib/java-env"]
+SCRIPTS = ["transcribe", "speak", "voices", "start", "stop", "export-models", "python-env", "lib/cli.sh", "lib/java-env",
+           "lib/ort-flavor"]
 
 
 def test_shellcheck_passes():
@@ -321,3 +322,39 @@ def test_mvnw_and_start_stop_clearly_without_java_25(tmp_path, command):
     assert r.returncode == 1, r.stdout + r.stderr
     assert "Java 25 or newer is needed" in r.stderr
     assert not (tmp_path / "m2").exists(), "stopped before the wrapper downloads Maven"
+
+
+# ---- ONNX Runtime build bin/start chooses (bin/lib/ort-flavor) --------------------------------------
+
+def fake_nvidia_smi(tmp_path, output: str, code: int = 0) -> dict:
+    bin_dir = tmp_path / "fakebin"
+    bin_dir.mkdir(exist_ok=True)
+    smi = bin_dir / "nvidia-smi"
+    smi.write_text(f"#!/bin/sh\nprintf '%s' '{output}'\nexit {code}\n")
+    smi.chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if k != "SPEECH_GPU"}
+    env["PATH"] = f"{bin_dir}:/usr/bin:/bin"
+    return env
+
+
+def flavor(env: dict) -> subprocess.CompletedProcess:
+    return subprocess.run([str(BIN / "lib" / "ort-flavor")], capture_output=True, text=True, env=env)
+
+
+def test_start_builds_for_the_gpu_that_nvidia_smi_lists(tmp_path):
+    env = fake_nvidia_smi(tmp_path, "GPU 0: NVIDIA L4 (UUID: GPU-1234)\n")
+    assert flavor(env).stdout == "gpu\n"
+    assert flavor(env | {"SPEECH_GPU": "0"}).stdout == "cpu\n", "asked for CPU"
+
+
+def test_start_builds_for_cpu_without_a_working_gpu(tmp_path):
+    env = fake_nvidia_smi(tmp_path, "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver\n", 9)
+    assert flavor(env).stdout == "cpu\n"
+    assert flavor(env | {"SPEECH_GPU": "1"}).stdout == "gpu\n", "asked for GPU"
+    r = flavor(env | {"SPEECH_GPU": "maybe"})
+    assert r.returncode == 1 and "SPEECH_GPU" in r.stderr
+
+
+def test_start_passes_the_gpu_profile_to_the_build():
+    text = (BIN / "start").read_text()
+    assert "ort-flavor" in text and "profile=(-Pgpu)" in text and '"${profile[@]}"' in text
