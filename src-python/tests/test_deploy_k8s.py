@@ -235,3 +235,79 @@ def test_kustomization_lists_every_manifest():
     k = yaml.safe_load((K8S / "kustomization.yaml").read_text())
     assert sorted(k["resources"]) == sorted(p.name for p in MANIFESTS)
     assert any(d["kind"] == "Namespace" and d["metadata"]["name"] == k["namespace"] for d in ALL)
+
+
+# ---- the TTS scale-out overlay (docker/k8s/tts-scale-out): rendered here as kustomize would ----------
+
+OVERLAY = K8S / "tts-scale-out"
+
+
+def json_patch(doc: dict, ops: list[dict]) -> None:
+    """RFC 6902 add/replace/remove, the subset the overlay uses; a missing path fails as in kustomize."""
+    for op in ops:
+        *parents, last = [p.replace("~1", "/").replace("~0", "~") for p in op["path"].split("/")[1:]]
+        node = doc
+        for p in parents:
+            node = node[int(p)] if isinstance(node, list) else node[p]
+        if isinstance(node, list):
+            if op["op"] == "add":
+                node.append(op["value"]) if last == "-" else node.insert(int(last), op["value"])
+            elif op["op"] == "replace":
+                node[int(last)] = op["value"]
+            else:
+                del node[int(last)]
+        else:
+            if op["op"] in ("replace", "remove"):
+                assert last in node, op["path"]
+            if op["op"] == "remove":
+                del node[last]
+            else:
+                node[last] = op["value"]
+
+
+def render_overlay() -> list[dict]:
+    k = yaml.safe_load((OVERLAY / "kustomization.yaml").read_text())
+    assert k["resources"][0] == "../"
+    out = copy.deepcopy(ALL) + [d for r in k["resources"][1:] for d in docs(OVERLAY / r)]
+    for p in k["patches"]:
+        t = p["target"]
+        (target,) = [d for d in out if d["kind"] == t["kind"] and d["metadata"]["name"] == t["name"]]
+        patch = yaml.safe_load(p["patch"])
+        if isinstance(patch, list):
+            json_patch(target, patch)
+        else:
+            assert patch["$patch"] == "delete" and patch["kind"] == t["kind"]
+            out.remove(target)
+    return out
+
+
+SCALE_OUT = render_overlay()
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_scale_out_objects_validate_strictly(version):
+    for doc in SCALE_OUT:
+        if doc["apiVersion"].startswith("keda.sh/"):
+            jsonschema.validate(doc, SCALED_OBJECT)
+        else:
+            kubernetes_validate.validate(doc, version, strict=True)
+
+
+def test_scale_out_runs_tts_replicas_on_postgres_and_s3():
+    objects = {(d["kind"], d["metadata"]["name"]): d for d in SCALE_OUT}
+    tts = objects[("Deployment", "speech-tts")]
+    assert "replicas" not in tts["spec"], "KEDA owns the count"
+    assert tts["spec"]["strategy"] == {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 0, "maxUnavailable": 1}}
+    c = container(tts)
+    assert {"secretRef": {"name": "speech-tts-storage"}} in c["envFrom"]
+    assert {"configMapRef": {"name": "speech-tts-storage"}} in c["envFrom"]
+    volumes = {v["name"]: v for v in tts["spec"]["template"]["spec"]["volumes"]}
+    assert "emptyDir" in volumes["data"] and "persistentVolumeClaim" not in volumes["data"]
+    assert ("PersistentVolumeClaim", "speech-data") not in objects, "no volume that one pod owns"
+    storage = objects[("ConfigMap", "speech-tts-storage")]["data"]
+    assert storage["TTS_STORAGE_DATABASE_URL"].startswith("jdbc:postgresql://") and storage["TTS_STORAGE_BLOBS"] == "s3"
+    assert not any("PASSWORD" in k or "SECRET" in k or "ACCESS_KEY" in k for k in storage), "credentials only in the Secret"
+    scaled = objects[("ScaledObject", "speech-tts")]
+    assert scaled["spec"]["minReplicaCount"] >= 2
+    assert scaled["spec"]["triggers"][0]["metadata"]["query"] == 'sum(speech_queue_depth{queue="tts"})'
+    assert objects[("PodDisruptionBudget", "speech-tts")]["spec"]["maxUnavailable"] == 1
