@@ -26,14 +26,18 @@ from .tokens import language_tokens, special_tokens
 OPSET = 17
 N_FRAMES = 3000
 
-ENCODER_AXES = {"input_features": {0: "batch"}, "cross_k": {1: "batch"}, "cross_v": {1: "batch"}}
+ENCODER_AXES = {"input_features": {0: "batch"}, "cross_k": {0: "batch"}, "cross_v": {0: "batch"}}
 DECODER_AXES = {
-    "tokens": {0: "batch", 1: "n_tokens"},
-    "self_k": {1: "batch", 3: "past"}, "self_v": {1: "batch", 3: "past"},
-    "cross_k": {1: "batch"}, "cross_v": {1: "batch"},
+    "tokens": {0: "batch", 1: "n_tokens"}, "offsets": {0: "batch"}, "slots": {0: "batch"},
+    "self_k": {0: "n_slots", 3: "capacity"}, "self_v": {0: "n_slots", 3: "capacity"},
+    "windows": {0: "batch"}, "cross_k": {0: "n_windows"}, "cross_v": {0: "n_windows"},
     "logits": {0: "batch", 1: "n_tokens"},
-    "new_self_k": {1: "batch", 3: "past_plus_n_tokens"}, "new_self_v": {1: "batch", 3: "past_plus_n_tokens"},
+    "new_k": {0: "batch", 3: "n_tokens"}, "new_v": {0: "batch", 3: "n_tokens"},
 }
+DECODER_INPUTS = ["tokens", "offsets", "slots", "self_k", "self_v", "windows", "cross_k", "cross_v"]
+DECODER_OUTPUTS = ["logits", "new_k", "new_v"]
+# 2: window-first cross K/V, batched decoder over resident slot caches (docs/whisper-graphs.md).
+FORMAT_VERSION = 2
 
 
 def log(msg: str) -> None:
@@ -73,14 +77,15 @@ def io_shapes(cfg) -> dict[str, dict[str, list]]:
     """Graph I/O shapes exactly as docs/whisper-graphs.md states them."""
     n_layer, n_head = cfg.decoder_layers, cfg.decoder_attention_heads
     head_dim, ctx = cfg.d_model // n_head, cfg.max_source_positions
-    cross = [n_layer, "batch", n_head, ctx, head_dim]
-    past = [n_layer, "batch", n_head, "past", head_dim]
-    grown = [n_layer, "batch", n_head, "past_plus_n_tokens", head_dim]
+    cross = ["batch", n_layer, n_head, ctx, head_dim]
+    cache = ["n_slots", n_layer, n_head, "capacity", head_dim]
+    windows = ["n_windows", n_layer, n_head, ctx, head_dim]
+    new = ["batch", n_layer, n_head, "n_tokens", head_dim]
     return {
         "encoder": {"input_features": ["batch", cfg.num_mel_bins, N_FRAMES], "cross_k": cross, "cross_v": cross},
-        "decoder": {"tokens": ["batch", "n_tokens"], "self_k": past, "self_v": past, "cross_k": cross,
-                    "cross_v": cross, "logits": ["batch", "n_tokens", cfg.vocab_size],
-                    "new_self_k": grown, "new_self_v": grown},
+        "decoder": {"tokens": ["batch", "n_tokens"], "offsets": ["batch"], "slots": ["batch"],
+                    "self_k": cache, "self_v": cache, "windows": ["batch"], "cross_k": windows, "cross_v": windows,
+                    "logits": ["batch", "n_tokens", cfg.vocab_size], "new_k": new, "new_v": new},
     }
 
 
@@ -103,13 +108,15 @@ def export_graphs(model, out: Path) -> dict[str, float]:
         times["encoder"] = time.perf_counter() - t
 
         t = time.perf_counter()
-        cross = torch.zeros(n_layer, 1, n_head, cfg.max_source_positions, head_dim)
-        past = torch.zeros(n_layer, 1, n_head, 3, head_dim)  # past > 0 and n_tokens > 1 so no axis is traced as 0/1
-        tokens = torch.tensor([[cfg.decoder_start_token_id, cfg.eos_token_id]], dtype=torch.long)
-        torch.onnx.export(DecoderGraph(model), (tokens, past, past, cross, cross), str(tmp / "decoder.onnx"),
-                          input_names=["tokens", "self_k", "self_v", "cross_k", "cross_v"],
-                          output_names=["logits", "new_self_k", "new_self_v"], dynamic_axes=DECODER_AXES,
-                          opset_version=OPSET, dynamo=False, do_constant_folding=True)
+        # Two slots and windows, two rows with n_tokens > 1, so no axis is traced as 0/1.
+        cross = torch.zeros(2, n_layer, n_head, cfg.max_source_positions, head_dim)
+        cache = torch.zeros(2, n_layer, n_head, cfg.max_target_positions, head_dim)
+        tokens = torch.tensor([[cfg.decoder_start_token_id, cfg.eos_token_id]] * 2, dtype=torch.long)
+        rows = torch.tensor([1, 0], dtype=torch.long)
+        offsets = torch.tensor([3, 0], dtype=torch.long)
+        torch.onnx.export(DecoderGraph(model), (tokens, offsets, rows, cache, cache, rows, cross, cross),
+                          str(tmp / "decoder.onnx"), input_names=DECODER_INPUTS, output_names=DECODER_OUTPUTS,
+                          dynamic_axes=DECODER_AXES, opset_version=OPSET, dynamo=False, do_constant_folding=True)
         resave(tmp / "decoder.onnx", out / "decoder.onnx", io_shapes(cfg)["decoder"])
         times["decoder"] = time.perf_counter() - t
     return times
@@ -201,7 +208,7 @@ def export(checkpoint: str, out: str | Path, precision: str = "fp32", quantize: 
                                  hub_id=ckpt.spec if ckpt.kind == "hf-id" else None)
     heads = getattr(gen, "alignment_heads", None) or []
     manifest = {
-        "format": "speech-platform/whisper", "format_version": 1,
+        "format": "speech-platform/whisper", "format_version": FORMAT_VERSION,
         "model_name": name or model_name(cfg, ckpt),
         "source": {"checkpoint": ckpt.spec, "kind": ckpt.kind, "sha256": ckpt.sha256},
         "license": model_license.manifest_field([licence]),

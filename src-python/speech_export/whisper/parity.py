@@ -1,8 +1,8 @@
 """Exported graphs (ONNX Runtime) vs the PyTorch model on a real clip.
 
 - encoder: cross_k / cross_v max abs diff against the decoder layers' k/v projections in torch.
-- decoder: first call with past=0 over the whole prompt, then a greedy decode with the cache, one
-  token per call; every step's logits are compared with transformers' own cached decoding of the same prefix.
+- decoder: first call with offset 0 over the whole prompt, then a greedy decode one token per call,
+  the new K/V rows written into a fixed-capacity slot cache the way the Java service does; every step's logits are compared with transformers' own cached decoding of the same prefix.
 - the greedy tokens of ORT and torch must agree for the compared steps (a transcript-level check,
   which is what matters for the int8 graphs whose logits drift more)."""
 
@@ -62,7 +62,8 @@ def run(folder: Path, model, audio_path: Path, special: dict, languages: dict, s
         ref_k = torch.stack([l.encoder_attn.k_proj(h) for l in model.model.decoder.layers])
         ref_v = torch.stack([l.encoder_attn.v_proj(h) for l in model.model.decoder.layers])
         n_head = model.config.decoder_attention_heads
-        shape = lambda t: t.view(t.shape[0], t.shape[1], t.shape[2], n_head, -1).transpose(2, 3).numpy()  # noqa: E731
+        # [layer, batch, ctx, d] -> [batch, layer, head, ctx, head_dim]
+        shape = lambda t: t.view(t.shape[0], t.shape[1], t.shape[2], n_head, -1).transpose(2, 3).transpose(0, 1).numpy()  # noqa: E731
         ref_k, ref_v = shape(ref_k), shape(ref_v)
 
         # Reference: transformers' own cached decoding (its DynamicCache), fed the same tokens as ORT.
@@ -75,11 +76,22 @@ def run(folder: Path, model, audio_path: Path, special: dict, languages: dict, s
             ref_cache = out.past_key_values
             return out.logits[0].numpy()
 
-        layers, _, heads, _, head_dim = cross_k.shape
-        empty = np.zeros((layers, 1, heads, 0, head_dim), np.float32)
+        _, layers, heads, _, head_dim = cross_k.shape
+        capacity = model.config.max_target_positions
+        self_k = np.zeros((1, layers, heads, capacity, head_dim), np.float32)
+        self_v = np.zeros_like(self_k)
+        zero = np.zeros(1, np.int64)
+
+        def ort_step(new_tokens: list[int], offset: int) -> np.ndarray:
+            logits, new_k, new_v = dec.run(None, {"tokens": np.array([new_tokens], np.int64), "offsets": zero + offset,
+                                                  "slots": zero, "self_k": self_k, "self_v": self_v, "windows": zero,
+                                                  "cross_k": cross_k, "cross_v": cross_v})
+            self_k[0, :, :, offset:offset + len(new_tokens)] = new_k[0]
+            self_v[0, :, :, offset:offset + len(new_tokens)] = new_v[0]
+            return logits
+
         tokens = prompt(model.generation_config, special, languages)
-        logits, sk, sv = dec.run(None, {"tokens": np.array([tokens], np.int64), "self_k": empty, "self_v": empty,
-                                        "cross_k": cross_k, "cross_v": cross_v})
+        logits = ort_step(tokens, 0)
         ref = torch_logits(tokens)
         first_diff = float(np.abs(logits[0] - ref).max())
         step_diff, ort_tokens, torch_tokens = 0.0, [], []
@@ -90,9 +102,8 @@ def run(folder: Path, model, audio_path: Path, special: dict, languages: dict, s
             torch_tokens.append(ref_nxt)
             if nxt != ref_nxt or nxt == special["eot"]:
                 break
+            logits = ort_step([nxt], len(tokens))
             tokens.append(nxt)
-            logits, sk, sv = dec.run(None, {"tokens": np.array([[nxt]], np.int64), "self_k": sk, "self_v": sv,
-                                            "cross_k": cross_k, "cross_v": cross_v})
             ref = torch_logits([nxt])
 
     rows = [Row("encoder.cross_k", float(np.abs(cross_k - ref_k).max()), tol["encoder"], cross_k.shape),

@@ -1,5 +1,6 @@
 """`python -m speech_export.whisper.uptodate OUT_DIR CHECKPOINT`: exit 0 when OUT_DIR holds a complete
-export (manifest present, every file's sha256 as recorded) of the same source weights, else 1.
+export (manifest present, every file's sha256 as recorded) of the same source weights in the current
+graph contract (format_version), else 1.
 Lets onnx-export/export-test-models skip exports that would not change."""
 
 from __future__ import annotations
@@ -10,11 +11,13 @@ from pathlib import Path
 from .. import UserError
 from ..manifest import read_manifest, verify_files
 from .checkpoint import resolve
+from .export import FORMAT_VERSION
 
 
 def up_to_date(out: Path, checkpoint: str) -> bool:
     manifest = read_manifest(out)
-    if not manifest or manifest.get("format") != "speech-platform/whisper" or "license" not in manifest:
+    if not manifest or manifest.get("format") != "speech-platform/whisper" or "license" not in manifest \
+            or manifest.get("format_version") != FORMAT_VERSION:
         return False
     try:
         sha = resolve(checkpoint).sha256

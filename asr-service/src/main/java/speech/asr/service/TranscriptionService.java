@@ -11,16 +11,18 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import speech.asr.config.AsrConfig;
 import speech.asr.whisper.DecodingOptions;
+import speech.asr.whisper.Segment;
 import speech.asr.whisper.Task;
 import speech.asr.whisper.Transcriber;
 import speech.asr.whisper.Transcript;
+import speech.asr.whisper.WhisperEngine;
 import speech.asr.whisper.WhisperModel;
 import speech.runtime.audio.AudioDecodeException;
 import speech.runtime.audio.FfmpegDecoder;
 import speech.runtime.audio.Pcm;
+import speech.runtime.engine.Job;
 import speech.runtime.http.ApiException;
 import speech.runtime.work.InferenceQueue;
 
@@ -36,22 +38,19 @@ public class TranscriptionService {
     private final FfmpegDecoder ffmpeg;
     private final InferenceQueue queue;
     private final MeterRegistry registry;
-    private final ExecutorService piecePool;
+    private final AsrEngines engines;
+    private final ExecutorService piecePool = Executors.newVirtualThreadPerTaskExecutor();
     private final Counter audioSeconds;
     private final DistributionSummary realTimeFactor;
 
-    public TranscriptionService(AsrConfig config, ModelRegistry models, FfmpegDecoder ffmpeg, InferenceQueue queue, MeterRegistry registry) {
+    public TranscriptionService(AsrConfig config, ModelRegistry models, AsrEngines engines, FfmpegDecoder ffmpeg, InferenceQueue queue,
+                                MeterRegistry registry) {
         this.config = config;
         this.models = models;
         this.ffmpeg = ffmpeg;
         this.queue = queue;
         this.registry = registry;
-        AtomicInteger n = new AtomicInteger();
-        this.piecePool = Executors.newFixedThreadPool(Math.max(1, config.parallelPieces()), r -> {
-            Thread t = new Thread(r, "asr-piece-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.engines = engines;
         this.audioSeconds = Counter.builder("asr.audio.seconds").description("seconds of audio transcribed").register(registry);
         this.realTimeFactor = DistributionSummary.builder("asr.real.time.factor")
                 .description("processing time / audio duration per request").register(registry);
@@ -90,7 +89,16 @@ public class TranscriptionService {
         if (pcm.samples().length < model.spec().audio().hopLength()) {
             throw new AudioDecodeException("the file contains no audio samples");
         }
-        return new Transcriber(model, piecePool).transcribe(pcm.samples(), options, s -> { });
+        // The request queue already bounds the time; the job's own deadline only backs it up.
+        WhisperEngine engine = engines.of(model);
+        Job<Segment, Transcript> job = engine.open(config.requestTimeout());
+        try {
+            Transcript t = new Transcriber(engine, piecePool, config.parallelPieces()).transcribe(job, pcm.samples(), options, s -> { });
+            job.complete(t);
+            return t;
+        } finally {
+            job.cancel(); // no-op once complete; otherwise frees its lanes at the next step
+        }
     }
 
     private DecodingOptions options(TranscribeCommand command, WhisperModel model) {

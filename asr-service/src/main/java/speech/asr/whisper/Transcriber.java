@@ -1,6 +1,6 @@
 package speech.asr.whisper;
 
-import ai.onnxruntime.OrtException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -8,12 +8,16 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
+import speech.runtime.engine.Job;
 
 /**
  * The long-form loop. The file is cut at silences into pieces of at most one window; the pieces are
  * decoded at the same time on {@code pool}; inside a piece, openai/whisper's seek loop runs window by
- * window with temperature fallback. Segments come out in order with times from the start of the file.
+ * window with temperature fallback. Each window is encoded and decoded by the {@link WhisperEngine},
+ * batched with the windows of every other piece and request (the piece's thread waits meanwhile).
+ * Segments come out in order with times from the start of the file.
  */
 public final class Transcriber {
 
@@ -21,41 +25,72 @@ public final class Transcriber {
     private static final double BOUNDARY_RADIUS_SECONDS = 1.0;
     private static final double BOUNDARY_GAP_SECONDS = 0.05;
 
+    /** The deadline of work started without a job of the caller's (tests, the CLI). */
+    private static final Duration NO_DEADLINE = Duration.ofDays(1);
+
+    private final WhisperEngine engine;
     private final WhisperModel model;
     private final ExecutorService pool;
-    private final Encoder encoder;
-    private final Decoder decoder;
     private final Segmenter segmenter;
     private final SilenceSplitter splitter;
+    private final int parallelPieces;
 
-    public Transcriber(WhisperModel model, ExecutorService pool) {
-        this(model, pool, SilenceSplitter.of(model.spec()));
+    public Transcriber(WhisperEngine engine, ExecutorService pool) {
+        this(engine, pool, Integer.MAX_VALUE);
     }
 
-    public Transcriber(WhisperModel model, ExecutorService pool, SilenceSplitter splitter) {
-        this.model = model;
+    /** At most {@code parallelPieces} pieces of one request run at once on {@code pool}. */
+    public Transcriber(WhisperEngine engine, ExecutorService pool, int parallelPieces) {
+        this(engine, pool, SilenceSplitter.of(engine.model().spec()), parallelPieces);
+    }
+
+    public Transcriber(WhisperEngine engine, ExecutorService pool, SilenceSplitter splitter, int parallelPieces) {
+        this.engine = engine;
+        this.parallelPieces = parallelPieces;
+        this.model = engine.model();
         this.pool = pool;
-        this.encoder = model.encoder();
-        this.decoder = model.decoder();
         this.segmenter = Segmenter.of(model.spec());
         this.splitter = splitter;
     }
 
-    /** Transcribes (or translates) mono samples at the model's rate; {@code sink} sees each segment in order. */
+    /** {@link #transcribe(Job, float[], DecodingOptions, Consumer)} in a job of its own. */
     public Transcript transcribe(float[] samples, DecodingOptions options, Consumer<Segment> sink) {
+        Job<Segment, Transcript> job = engine.open(NO_DEADLINE);
+        try {
+            Transcript t = transcribe(job, samples, options, sink);
+            job.complete(t);
+            return t;
+        } finally {
+            job.cancel(); // no-op once complete; frees lanes on failure
+        }
+    }
+
+    /**
+     * Transcribes (or translates) mono samples at the model's rate as part of {@code job} (its lanes
+     * are dropped when it ends); {@code sink} sees each segment in order. The caller completes the job.
+     */
+    public Transcript transcribe(Job<?, ?> job, float[] samples, DecodingOptions options, Consumer<Segment> sink) {
         if (options.task() == Task.TRANSLATE && !model.spec().multilingual()) {
             throw new IllegalArgumentException("model " + model.id() + " is English-only and cannot translate");
         }
         double duration = samples.length / (double) model.spec().audio().sampleRate();
         List<SilenceSplitter.Piece> pieces = splitter.split(samples);
-        String language = pieces.isEmpty() ? languageOrDefault(options) : language(samples, pieces.get(0), options);
+        String language = pieces.isEmpty() ? languageOrDefault(options) : language(job, samples, pieces.get(0), options);
 
         // Encoded once here; each piece starts its own context from it.
         List<Integer> promptTokens = options.initialPrompt() == null || options.initialPrompt().isBlank()
                 ? List.of() : model.tokenizer().encode(" " + options.initialPrompt().strip());
         List<Future<List<Segment>>> futures = new ArrayList<>();
+        Semaphore running = new Semaphore(parallelPieces);
         for (SilenceSplitter.Piece piece : pieces) {
-            futures.add(pool.submit(() -> transcribePiece(samples, piece, options, language, promptTokens)));
+            futures.add(pool.submit(() -> {
+                running.acquire();
+                try {
+                    return transcribePiece(job, samples, piece, options, language, promptTokens);
+                } finally {
+                    running.release();
+                }
+            }));
         }
         List<Segment> segments = new ArrayList<>();
         try {
@@ -79,8 +114,8 @@ public final class Transcriber {
     }
 
     /** One piece: window after window from its start, each decoded with fallback, until its end. */
-    List<Segment> transcribePiece(float[] samples, SilenceSplitter.Piece piece, DecodingOptions o, String language,
-                                  List<Integer> promptTokens) throws Exception {
+    List<Segment> transcribePiece(Job<?, ?> job, float[] samples, SilenceSplitter.Piece piece, DecodingOptions o,
+                                  String language, List<Integer> promptTokens) throws Exception {
         WhisperManifest.Audio audio = model.spec().audio();
         int hop = audio.hopLength();
         int pieceFrames = piece.length() / hop;
@@ -95,9 +130,11 @@ public final class Transcriber {
             int from = piece.start() + seek * hop;
             int segmentFrames = Math.min(audio.nFrames(), pieceFrames - seek);
             float[] mel = model.logMel().compute(samples, from, Math.min(piece.end(), from + audio.nSamples()));
-            Encoder.CrossKv cross = encoder.encode(mel);
-            List<Integer> prompt = List.copyOf(context);
-            DecodeResult r = Fallback.decode(o, t -> decoder.decode(cross, prompt, o, language, t));
+            List<Integer> initial = WindowDecode.initialTokens(model, context, o, language);
+            DecodeResult r;
+            try (WhisperEngine.Window window = engine.encode(job, mel)) {
+                r = Fallback.decode(o, t -> window.decode(initial, o, language, t));
+            }
             if (Fallback.isSilence(r, o)) {
                 seek += segmentFrames;
                 continue;
@@ -141,16 +178,13 @@ public final class Transcriber {
     }
 
     /** The requested language, or the likeliest one on the first piece (multilingual models). */
-    private String language(float[] samples, SilenceSplitter.Piece first, DecodingOptions o) {
+    private String language(Job<?, ?> job, float[] samples, SilenceSplitter.Piece first, DecodingOptions o) {
         if (o.language() != null || !model.spec().multilingual()) {
             return languageOrDefault(o);
         }
-        try {
-            float[] mel = model.logMel().compute(samples, first.start(), first.end());
-            Map<String, Double> probs = decoder.detectLanguage(encoder.encode(mel));
-            return probs.keySet().iterator().next();
-        } catch (OrtException e) {
-            throw new IllegalStateException("language detection failed: " + e.getMessage(), e);
+        float[] mel = model.logMel().compute(samples, first.start(), first.end());
+        try (WhisperEngine.Window window = engine.encode(job, mel)) {
+            return window.detectLanguage().keySet().iterator().next();
         }
     }
 
@@ -159,8 +193,13 @@ public final class Transcriber {
     }
 
     /** Detects the language of (the first window of) the samples: code → probability, likeliest first. */
-    public Map<String, Double> detectLanguage(float[] samples) throws OrtException {
+    public Map<String, Double> detectLanguage(float[] samples) {
         int end = Math.min(samples.length, model.spec().audio().nSamples());
-        return decoder.detectLanguage(encoder.encode(model.logMel().compute(samples, 0, end)));
+        Job<Void, Void> job = engine.open(NO_DEADLINE);
+        try (WhisperEngine.Window window = engine.encode(job, model.logMel().compute(samples, 0, end))) {
+            return window.detectLanguage();
+        } finally {
+            job.cancel();
+        }
     }
 }

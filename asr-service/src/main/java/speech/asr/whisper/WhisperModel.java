@@ -9,8 +9,8 @@ import speech.runtime.ort.OrtSessions;
 
 /**
  * One loaded Whisper model: the encoder and decoder wrappers, the manifest, the tokenizer and the
- * mel filters. Immutable and shared by every request (whisper.cpp's "context"); per-call state lives
- * in the Decoder's locals. Closing it closes the ONNX Runtime sessions, each after its running calls.
+ * mel filters. Immutable and shared by every request (whisper.cpp's "context"); the decoding state
+ * lives in a {@link DecoderState} of the model's {@link WhisperEngine}. Closing it closes the ONNX Runtime sessions, each after its running calls.
  */
 public final class WhisperModel implements AutoCloseable {
 
@@ -47,7 +47,7 @@ public final class WhisperModel implements AutoCloseable {
             Graph decoderGraph = sessions.open(manifest.file(spec.decoderFile()), Decoder.CONTRACT);
             LOG.infof("loaded Whisper model %s (%s, %s): %s", id, spec.modelName(), sessions.providerInUse(), decoderGraph.describe());
             return new WhisperModel(id, manifest.sha256(), spec, tokenizer, logMel, encoder,
-                    new Decoder(decoderGraph, id, spec, tokenizer));
+                    new Decoder(decoderGraph));
         } catch (OrtException | IllegalStateException e) {
             closeQuietly(encoder);
             throw new ModelException("model " + id + " cannot be opened: " + e.getMessage(), e);

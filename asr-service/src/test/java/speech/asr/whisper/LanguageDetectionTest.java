@@ -29,7 +29,7 @@ class LanguageDetectionTest {
     void detects(String clip, String language) throws Exception {
         WhisperModel base = Models.get("base");
         float[] pcm = FfmpegDecoder.defaults().decode(TestData.speech(clip), base.spec().audio().sampleRate()).samples();
-        Transcriber transcriber = new Transcriber(base, POOL);
+        Transcriber transcriber = new Transcriber(Models.engine(base), POOL);
         Map<String, Double> probs = transcriber.detectLanguage(pcm);
         String top = probs.keySet().iterator().next();
         System.out.printf("language %s: %s p=%.3f%n", clip, top, probs.get(top));

@@ -65,7 +65,7 @@ class LongFormTest {
         float[] pcm = FfmpegDecoder.defaults().decode(TestData.speech("long/en_concat_ground_truth_long.wav"),
                 model.spec().audio().sampleRate()).samples();
         List<Segment> streamed = new ArrayList<>();
-        Transcript t = new Transcriber(model, POOL).transcribe(pcm, DecodingOptions.defaults(), streamed::add);
+        Transcript t = new Transcriber(Models.engine(model), POOL).transcribe(pcm, DecodingOptions.defaults(), streamed::add);
         t.segments().forEach(s -> System.out.printf("%7.2f %7.2f %s%n", s.start(), s.end(), s.text()));
         assertEquals(t.segments(), streamed);
 

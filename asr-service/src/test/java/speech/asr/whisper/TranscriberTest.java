@@ -27,7 +27,7 @@ class TranscriberTest {
     static Transcript run(String clip, DecodingOptions options) {
         WhisperModel model = Models.get("tiny.en");
         float[] pcm = FfmpegDecoder.defaults().decode(TestData.speech(clip), model.spec().audio().sampleRate()).samples();
-        return new Transcriber(model, POOL).transcribe(pcm, options, s -> { });
+        return new Transcriber(Models.engine(model), POOL).transcribe(pcm, options, s -> { });
     }
 
     @Test

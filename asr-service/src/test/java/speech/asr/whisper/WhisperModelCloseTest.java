@@ -25,7 +25,7 @@ class WhisperModelCloseTest {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         ExecutorService caller = Executors.newSingleThreadExecutor();
         try {
-            Future<Transcript> running = caller.submit(() -> new Transcriber(model, pool).transcribe(pcm, DecodingOptions.defaults(), s -> { }));
+            Future<Transcript> running = caller.submit(() -> new Transcriber(Models.newEngine(model), pool).transcribe(pcm, DecodingOptions.defaults(), s -> { }));
             while (!running.isDone() && ((java.util.concurrent.ThreadPoolExecutor) pool).getActiveCount() == 0) {
                 Thread.onSpinWait();
             }
