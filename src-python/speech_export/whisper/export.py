@@ -22,6 +22,7 @@ from .checkpoint import Checkpoint, load_model, resolve
 from .graphs import DecoderGraph, EncoderGraph
 from .parity import run as run_parity, tolerances as parity_tolerances
 from .tokens import language_tokens, special_tokens
+from .vad import add_vad
 
 OPSET = 17
 N_FRAMES = 3000
@@ -206,12 +207,13 @@ def export(checkpoint: str, out: str | Path, precision: str = "fp32", quantize: 
     weights = Path(checkpoint.split(",")[0]).expanduser() if "," in checkpoint else ckpt.folder
     licence = model_license.find("whisper", ckpt.spec, weights, license,
                                  hub_id=ckpt.spec if ckpt.kind == "hf-id" else None)
+    vad, vad_licence = add_vad(out)
     heads = getattr(gen, "alignment_heads", None) or []
     manifest = {
         "format": "speech-platform/whisper", "format_version": FORMAT_VERSION,
         "model_name": name or model_name(cfg, ckpt),
         "source": {"checkpoint": ckpt.spec, "kind": ckpt.kind, "sha256": ckpt.sha256},
-        "license": model_license.manifest_field([licence]),
+        "license": model_license.manifest_field([licence, vad_licence]),
         "precision": precision, "quantization": quantize,
         "multilingual": multilingual,
         "dims": dims(cfg),
@@ -224,6 +226,7 @@ def export(checkpoint: str, out: str | Path, precision: str = "fp32", quantize: 
         "alignment_heads": [[int(l), int(h)] for l, h in heads],
         "graphs": {"encoder": describe_graph(out / "encoder.onnx"), "decoder": describe_graph(out / "decoder.onnx")},
         "tokenizer": "tokenizer.json",
+        "vad": vad,
         "mel_filters": {"file": "mel_filters.f32", "shape": list(filters.shape)},
         "parity": parity,
         "export_seconds": {k: round(v, 1) for k, v in times.items()} | {"total": round(time.perf_counter() - t0, 1)},

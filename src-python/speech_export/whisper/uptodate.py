@@ -17,7 +17,7 @@ from .export import FORMAT_VERSION
 def up_to_date(out: Path, checkpoint: str) -> bool:
     manifest = read_manifest(out)
     if not manifest or manifest.get("format") != "speech-platform/whisper" or "license" not in manifest \
-            or manifest.get("format_version") != FORMAT_VERSION:
+            or manifest.get("format_version") != FORMAT_VERSION or "vad" not in manifest:
         return False
     try:
         sha = resolve(checkpoint).sha256

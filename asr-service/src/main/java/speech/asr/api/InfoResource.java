@@ -8,6 +8,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import speech.asr.service.ModelRegistry;
+import speech.asr.whisper.WhisperManifest;
 import speech.runtime.info.BuildInfo;
 import speech.runtime.model.Manifest;
 import speech.runtime.model.ModelLicense;
@@ -46,6 +47,6 @@ public class InfoResource {
 
     private ModelInfo modelInfo(String id, Manifest m) {
         return new ModelInfo(id, models.isLoaded(id), m.sha256(), m.root().path("model_name").asText(id),
-                m.root().path("multilingual").asBoolean(), m.root().path("precision").asText(null), m.license());
+                m.root().path("multilingual").asBoolean(), WhisperManifest.precision(m.root()), m.license());
     }
 }

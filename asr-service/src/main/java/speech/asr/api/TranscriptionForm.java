@@ -41,6 +41,11 @@ public class TranscriptionForm {
     @PartType("text/plain")
     public String temperature;
 
+    /** faster-whisper's name; true (the default) decodes only the speech regions. */
+    @RestForm("vad_filter")
+    @PartType("text/plain")
+    public String vadFilter;
+
     @RestForm("timestamp_granularities[]")
     public List<String> timestampGranularities;
 
@@ -62,7 +67,18 @@ public class TranscriptionForm {
         }
         return new TranscribeCommand(task, file.uploadedFile(), file.size(), model,
                 language == null || language.isBlank() ? null : language, prompt == null || prompt.isBlank() ? null : prompt,
-                temperature(temperature));
+                temperature(temperature), vadFilter(vadFilter));
+    }
+
+    private static boolean vadFilter(String value) {
+        if (value == null || value.isBlank()) {
+            return true;
+        }
+        return switch (value.strip().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw ApiException.invalidParam("vad_filter", "vad_filter must be true or false");
+        };
     }
 
     private static double temperature(String value) {

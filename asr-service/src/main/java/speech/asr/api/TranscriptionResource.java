@@ -1,11 +1,13 @@
 package speech.asr.api;
 
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -18,6 +20,9 @@ public class TranscriptionResource {
 
     @Inject
     TranscriptionService service;
+
+    @Context
+    HttpServerRequest request;
 
     @POST
     @Path("/transcriptions")
@@ -39,7 +44,10 @@ public class TranscriptionResource {
 
     private Response transcribe(TranscriptionForm form, Task task) {
         ResponseFormat format = form.format();
-        TranscriptionService.Result r = service.transcribe(form.toCommand(task));
+        TranscriptionService.Result r;
+        try (ClientGone watch = ClientGone.watch(request)) {
+            r = service.transcribe(form.toCommand(task));
+        }
         return Response.ok(TranscriptWriter.write(format, r.transcript(), r.processingSeconds(), r.model()), format.mediaType()).build();
     }
 }

@@ -11,6 +11,8 @@ import speech.asr.whisper.Task;
  * @param language    ISO 639-1 code as sent; null = detect
  * @param prompt      initial prompt; null = none
  * @param temperature the first temperature of the fallback ladder, in [0, 1]
+ * @param vadFilter   skip what voice activity detection finds is not speech
  */
-public record TranscribeCommand(Task task, Path file, long fileSize, String model, String language, String prompt, double temperature) {
+public record TranscribeCommand(Task task, Path file, long fileSize, String model, String language, String prompt, double temperature,
+                                boolean vadFilter) {
 }

@@ -108,7 +108,8 @@ public class TranscriptionService {
         DecodingOptions o = DecodingOptions.defaults().withTask(command.task())
                 .withLanguage(language(command.language(), model))
                 .withInitialPrompt(command.prompt())
-                .withTemperatures(DecodingOptions.ladderFrom(command.temperature()));
+                .withTemperatures(DecodingOptions.ladderFrom(command.temperature()))
+                .withVadFilter(command.vadFilter());
         return config.beamSize().map(o::withBeamSize).orElse(o);
     }
 

@@ -15,13 +15,14 @@ import java.util.List;
  * @param patience          beam search: finished candidates wanted = beamSize × patience
  * @param maxInitialTimestamp latest first timestamp, seconds
  * @param seed              sampling seed, so a request is reproducible
+ * @param vadFilter         decode only the speech regions voice activity detection finds (when the model ships a VAD)
  */
 public record DecodingOptions(
         Task task, String language, String initialPrompt, List<Double> temperatures,
         int beamSize, int bestOf, double patience,
         double compressionRatioThreshold, double logProbThreshold, double noSpeechThreshold,
         boolean conditionOnPreviousText, boolean withoutTimestamps, boolean suppressBlank,
-        double maxInitialTimestamp, long seed) {
+        double maxInitialTimestamp, long seed, boolean vadFilter) {
 
     public static final double TEMPERATURE_STEP = 0.2;
 
@@ -37,7 +38,7 @@ public record DecodingOptions(
                 1, 5, 1.0,
                 2.4, -1.0, 0.6,
                 true, false, true,
-                1.0, 0L);
+                1.0, 0L, true);
     }
 
     /** {@code t}, then t + 0.2 … up to 1.0: a request's temperature is where the fallback ladder starts. */
@@ -52,36 +53,42 @@ public record DecodingOptions(
     public DecodingOptions withTask(Task t) {
         return new DecodingOptions(t, language, initialPrompt, temperatures, beamSize, bestOf, patience,
                 compressionRatioThreshold, logProbThreshold, noSpeechThreshold, conditionOnPreviousText, withoutTimestamps,
-                suppressBlank, maxInitialTimestamp, seed);
+                suppressBlank, maxInitialTimestamp, seed, vadFilter);
     }
 
     public DecodingOptions withLanguage(String l) {
         return new DecodingOptions(task, l, initialPrompt, temperatures, beamSize, bestOf, patience,
                 compressionRatioThreshold, logProbThreshold, noSpeechThreshold, conditionOnPreviousText, withoutTimestamps,
-                suppressBlank, maxInitialTimestamp, seed);
+                suppressBlank, maxInitialTimestamp, seed, vadFilter);
     }
 
     public DecodingOptions withInitialPrompt(String p) {
         return new DecodingOptions(task, language, p, temperatures, beamSize, bestOf, patience,
                 compressionRatioThreshold, logProbThreshold, noSpeechThreshold, conditionOnPreviousText, withoutTimestamps,
-                suppressBlank, maxInitialTimestamp, seed);
+                suppressBlank, maxInitialTimestamp, seed, vadFilter);
     }
 
     public DecodingOptions withTemperatures(List<Double> ts) {
         return new DecodingOptions(task, language, initialPrompt, ts, beamSize, bestOf, patience,
                 compressionRatioThreshold, logProbThreshold, noSpeechThreshold, conditionOnPreviousText, withoutTimestamps,
-                suppressBlank, maxInitialTimestamp, seed);
+                suppressBlank, maxInitialTimestamp, seed, vadFilter);
     }
 
     public DecodingOptions withBeamSize(int b) {
         return new DecodingOptions(task, language, initialPrompt, temperatures, b, bestOf, patience,
                 compressionRatioThreshold, logProbThreshold, noSpeechThreshold, conditionOnPreviousText, withoutTimestamps,
-                suppressBlank, maxInitialTimestamp, seed);
+                suppressBlank, maxInitialTimestamp, seed, vadFilter);
     }
 
     public DecodingOptions withThresholds(double compressionRatio, double logProb, double noSpeech) {
         return new DecodingOptions(task, language, initialPrompt, temperatures, beamSize, bestOf, patience,
                 compressionRatio, logProb, noSpeech, conditionOnPreviousText, withoutTimestamps,
-                suppressBlank, maxInitialTimestamp, seed);
+                suppressBlank, maxInitialTimestamp, seed, vadFilter);
+    }
+
+    public DecodingOptions withVadFilter(boolean on) {
+        return new DecodingOptions(task, language, initialPrompt, temperatures, beamSize, bestOf, patience,
+                compressionRatioThreshold, logProbThreshold, noSpeechThreshold, conditionOnPreviousText, withoutTimestamps,
+                suppressBlank, maxInitialTimestamp, seed, on);
     }
 }

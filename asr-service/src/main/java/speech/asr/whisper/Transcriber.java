@@ -1,5 +1,6 @@
 package speech.asr.whisper;
 
+import ai.onnxruntime.OrtException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,7 +75,7 @@ public final class Transcriber {
             throw new IllegalArgumentException("model " + model.id() + " is English-only and cannot translate");
         }
         double duration = samples.length / (double) model.spec().audio().sampleRate();
-        List<SilenceSplitter.Piece> pieces = splitter.split(samples);
+        List<SilenceSplitter.Piece> pieces = speechOnly(splitter.split(samples), samples, options);
         String language = pieces.isEmpty() ? languageOrDefault(options) : language(job, samples, pieces.get(0), options);
 
         // Encoded once here; each piece starts its own context from it.
@@ -158,6 +159,37 @@ public final class Transcriber {
             seek += split.advanceFrames();
         }
         return alignToPauses(samples, out);
+    }
+
+    /**
+     * With VAD on (and shipped with the model): each piece trimmed to the speech regions in it, pieces
+     * without speech dropped. Cuts stay where the splitter put them, so nothing is lost or repeated.
+     */
+    private List<SilenceSplitter.Piece> speechOnly(List<SilenceSplitter.Piece> pieces, float[] samples, DecodingOptions o) {
+        if (!o.vadFilter() || model.vad().isEmpty()) {
+            return pieces;
+        }
+        List<Vad.Region> speech;
+        try {
+            speech = model.vad().get().speech(samples);
+        } catch (OrtException e) {
+            throw new IllegalStateException("voice activity detection failed: " + e.getMessage(), e);
+        }
+        List<SilenceSplitter.Piece> out = new ArrayList<>();
+        for (SilenceSplitter.Piece piece : pieces) {
+            int start = Integer.MAX_VALUE;
+            int end = Integer.MIN_VALUE;
+            for (Vad.Region r : speech) {
+                if (r.end() > piece.start() && r.start() < piece.end()) {
+                    start = Math.min(start, Math.max(piece.start(), r.start()));
+                    end = Math.max(end, Math.min(piece.end(), r.end()));
+                }
+            }
+            if (end - start >= model.spec().audio().hopLength()) {
+                out.add(new SilenceSplitter.Piece(start, end));
+            }
+        }
+        return out;
     }
 
     /** Touching segments get their shared boundary moved into the nearby pause (see SilenceSplitter#alignBoundary). */

@@ -14,9 +14,14 @@ import speech.runtime.model.ModelException;
  * knows the model's numbers (sample rate, mel bins, frames, context length, special token ids).
  */
 public record WhisperManifest(
-        String modelName, boolean multilingual, Dims dims, Audio audio, SpecialTokens special,
+        String modelName, String precision, boolean multilingual, Dims dims, Audio audio, SpecialTokens special,
         Map<String, Integer> languages, List<Integer> suppressTokens, List<Integer> beginSuppressTokens,
-        String encoderFile, String decoderFile, String tokenizerFile, String melFiltersFile, int[] melFiltersShape) {
+        String encoderFile, String decoderFile, String tokenizerFile, String melFiltersFile, int[] melFiltersShape,
+        String vadFile) {
+
+    /** The graph contract this code runs (docs/whisper-graphs.md): batched decoder over resident slot caches. */
+    public static final int FORMAT_VERSION = 2;
+
 
     public record Dims(int nMels, int nAudioCtx, int nVocab, int nTextCtx, int nTextLayer, int nTextHead, int nTextState) {
         public int headDim() {
@@ -38,6 +43,10 @@ public record WhisperManifest(
             throw new ModelException("model " + manifest.dir().getFileName() + " is not a Whisper export (format "
                     + r.path("format").asText("missing") + ")");
         }
+        if (r.path("format_version").asInt() != FORMAT_VERSION) {
+            throw new ModelException("model " + manifest.dir().getFileName() + " has Whisper graphs of format_version "
+                    + r.path("format_version").asText("missing") + "; this service runs " + FORMAT_VERSION + ": export it again with onnx-export");
+        }
         JsonNode d = r.path("dims");
         JsonNode a = r.path("audio");
         JsonNode s = r.path("special_tokens");
@@ -46,6 +55,7 @@ public record WhisperManifest(
         JsonNode mel = r.path("mel_filters");
         return new WhisperManifest(
                 r.path("model_name").asText(manifest.dir().getFileName().toString()),
+                precision(r),
                 r.path("multilingual").asBoolean(),
                 new Dims(req(d, "n_mels"), req(d, "n_audio_ctx"), req(d, "n_vocab"), req(d, "n_text_ctx"),
                         req(d, "n_text_layer"), req(d, "n_text_head"), req(d, "n_text_state")),
@@ -60,7 +70,14 @@ public record WhisperManifest(
                 r.path("graphs").path("decoder").path("file").asText("decoder.onnx"),
                 r.path("tokenizer").asText("tokenizer.json"),
                 mel.path("file").asText("mel_filters.f32"),
-                new int[] {mel.path("shape").path(0).asInt(), mel.path("shape").path(1).asInt()});
+                new int[] {mel.path("shape").path(0).asInt(), mel.path("shape").path(1).asInt()},
+                r.path("vad").path("file").asText(null));
+    }
+
+    /** What the graphs compute in: fp32, fp16, or int8 for the export's quantized graphs (I/O is fp32 in every case). */
+    public static String precision(JsonNode manifest) {
+        JsonNode quantization = manifest.path("quantization");
+        return quantization.isTextual() ? quantization.asText() : manifest.path("precision").asText(null);
     }
 
     /** Seconds per timestamp token: two mel frames per encoder position. */

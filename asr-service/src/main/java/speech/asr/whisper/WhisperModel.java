@@ -1,6 +1,7 @@
 package speech.asr.whisper;
 
 import ai.onnxruntime.OrtException;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 import speech.runtime.model.Manifest;
 import speech.runtime.model.ModelException;
@@ -23,9 +24,10 @@ public final class WhisperModel implements AutoCloseable {
     private final LogMel logMel;
     private final Encoder encoder;
     private final Decoder decoder;
+    private final Vad vad;
 
     private WhisperModel(String id, String sha256, WhisperManifest spec, WhisperTokenizer tokenizer, LogMel logMel,
-                         Encoder encoder, Decoder decoder) {
+                         Encoder encoder, Decoder decoder, Vad vad) {
         this.id = id;
         this.sha256 = sha256;
         this.spec = spec;
@@ -33,6 +35,7 @@ public final class WhisperModel implements AutoCloseable {
         this.logMel = logMel;
         this.encoder = encoder;
         this.decoder = decoder;
+        this.vad = vad;
     }
 
     /** Loads a model folder whose files were already verified against the manifest. */
@@ -46,8 +49,8 @@ public final class WhisperModel implements AutoCloseable {
             encoder = new Encoder(sessions.open(manifest.file(spec.encoderFile()), Encoder.CONTRACT), spec);
             Graph decoderGraph = sessions.open(manifest.file(spec.decoderFile()), Decoder.CONTRACT);
             LOG.infof("loaded Whisper model %s (%s, %s): %s", id, spec.modelName(), sessions.providerInUse(), decoderGraph.describe());
-            return new WhisperModel(id, manifest.sha256(), spec, tokenizer, logMel, encoder,
-                    new Decoder(decoderGraph));
+            Vad vad = spec.vadFile() == null ? null : new Vad(sessions.open(manifest.file(spec.vadFile()), Vad.CONTRACT));
+            return new WhisperModel(id, manifest.sha256(), spec, tokenizer, logMel, encoder, new Decoder(decoderGraph), vad);
         } catch (OrtException | IllegalStateException e) {
             closeQuietly(encoder);
             throw new ModelException("model " + id + " cannot be opened: " + e.getMessage(), e);
@@ -83,13 +86,24 @@ public final class WhisperModel implements AutoCloseable {
         return decoder;
     }
 
+    /** Silero VAD, when the export shipped it. */
+    Optional<Vad> vad() {
+        return Optional.ofNullable(vad);
+    }
+
     /** Waits for the graph calls in flight, then closes both sessions; a later call fails with GraphClosedException. */
     @Override
     public void close() throws OrtException {
         try {
             encoder.close();
         } finally {
-            decoder.close();
+            try {
+                decoder.close();
+            } finally {
+                if (vad != null) {
+                    vad.close();
+                }
+            }
         }
     }
 

@@ -40,6 +40,15 @@ class TranscriberTest {
     }
 
     @Test
+    void int8GraphsAreServedToo() {
+        WhisperModel int8 = Models.get("tiny.en-int8");
+        assertEquals("int8", int8.spec().precision());
+        float[] pcm = FfmpegDecoder.defaults().decode(TestData.speech("short/en_jfk.wav"), 16000).samples();
+        Transcript t = new Transcriber(Models.engine(int8), POOL).transcribe(pcm, DecodingOptions.defaults(), s -> { });
+        assertEquals(Text.normalize(JFK), Text.normalize(t.text()));
+    }
+
+    @Test
     void jfkBeamFiveIsExact() {
         Transcript t = run("short/en_jfk_44k_stereo.flac", DecodingOptions.defaults().withBeamSize(5));
         t.segments().forEach(s -> System.out.printf("beam5 %.2f-%.2f %s%n", s.start(), s.end(), s.text()));

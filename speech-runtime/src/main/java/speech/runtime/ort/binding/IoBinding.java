@@ -166,9 +166,13 @@ public final class IoBinding implements AutoCloseable {
 
     private IoBinding bind(Fn fn, Map<String, Object> bound, String name, MemorySegment what, Object owner) throws OrtException {
         checkOpen();
-        try (Arena arena = Arena.ofConfined()) {
-            OrtCApi.get().check(fn + " " + name + " of graph " + graph.name(), fn, binding, arena.allocateFrom(name), what);
-        }
+        // Under the graph's guard: the binding points into the session, which must not be freed meanwhile.
+        graph.withSession(s -> {
+            try (Arena arena = Arena.ofConfined()) {
+                OrtCApi.get().check(fn + " " + name + " of graph " + graph.name(), fn, binding, arena.allocateFrom(name), what);
+            }
+            return null;
+        });
         bound.put(name, owner);
         return this;
     }

@@ -1,0 +1,68 @@
+package speech.asr.whisper;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import speech.asr.TestData;
+import speech.asr.Text;
+import speech.runtime.audio.FfmpegDecoder;
+
+/** Voice activity detection: audio without speech comes back empty, fast; speech keeps its text and times. */
+class VadTest {
+
+    static final ExecutorService POOL = Executors.newVirtualThreadPerTaskExecutor();
+    static final int RATE = 16_000;
+
+    @AfterAll
+    static void stop() {
+        POOL.shutdownNow();
+    }
+
+    @Test
+    void thirtySecondsOfSilenceAreEmptyInUnderFiveSeconds() {
+        assertEmptyAndFast(new float[30 * RATE]);
+    }
+
+    @Test
+    void sixMinutesOfToneAreEmptyInUnderFiveSeconds() {
+        float[] tone = new float[360 * RATE];
+        for (int i = 0; i < tone.length; i++) {
+            tone[i] = (float) (0.5 * Math.sin(2 * Math.PI * 440 * i / RATE));
+        }
+        assertEmptyAndFast(tone);
+    }
+
+    @Test
+    void speechRegionsCoverTheSpeechAndItsTextStays() throws Exception {
+        WhisperModel model = Models.get("tiny.en");
+        float[] jfk = FfmpegDecoder.defaults().decode(TestData.speech("short/en_jfk.wav"), RATE).samples();
+        // 20 s of silence, the clip, 20 s of silence: one region around the clip, the text and times as alone.
+        float[] padded = new float[20 * RATE + jfk.length + 20 * RATE];
+        System.arraycopy(jfk, 0, padded, 20 * RATE, jfk.length);
+        List<Vad.Region> regions = model.vad().orElseThrow().speech(padded);
+        assertEquals(1, regions.size(), "regions: " + regions);
+        assertTrue(regions.get(0).start() >= 19 * RATE && regions.get(0).end() <= 20 * RATE + jfk.length + RATE, "region: " + regions.get(0));
+
+        Transcript t = new Transcriber(Models.engine(model), POOL).transcribe(padded, DecodingOptions.defaults(), s -> { });
+        // The window now starts 0.4 s before the speech, not at the clip's start: tiny may hear one word differently.
+        int errors = Text.editDistance(Text.words(TranscriberTest.JFK), Text.words(t.text()));
+        assertTrue(errors <= 1, errors + " word errors: " + t.text());
+        assertTrue(t.segments().get(0).start() >= 19.5, "absolute times: " + t.segments().get(0));
+    }
+
+    private static void assertEmptyAndFast(float[] samples) {
+        WhisperModel model = Models.get("tiny.en");
+        WhisperEngine engine = Models.engine(model);
+        long start = System.nanoTime();
+        Transcript t = new Transcriber(engine, POOL).transcribe(samples, DecodingOptions.defaults(), s -> { });
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertEquals("", t.text());
+        assertEquals(List.of(), t.segments());
+        assertTrue(seconds < 5, "took " + seconds + " s");
+    }
+}
