@@ -10,6 +10,10 @@ wall second) and WER against the exact transcript (lowercase, punctuation stripp
 
 usage: $(bin/python-env)/bin/python bench/asr_bench.py [--beam 1] [--threads 2] [--engines service,fw-int8,fw-fp32,transformers]
 needs: ./mvnw -pl speech-runtime,onnx-export,asr-service package (the jar and onnx-export/target/models)
+
+--peerbench DIR (e.g. ../shared/peerbench, set up with its setup.sh) instead runs, in one run: the service
+(tiny.en fp32, then tiny.en-int8) through DIR/run.py --service, the peers of the issue's table through
+DIR/run.py --only, and 8 concurrent short requests against one at a time; one table, then the throughput.
 """
 
 from __future__ import annotations
@@ -123,13 +127,90 @@ def run_transformers(beam: int, threads: int) -> tuple[str, float]:
     return out["text"], time.perf_counter() - start
 
 
+PEERS = r"^(fw\.batched\.(fp32|int8)\.b1|fw\.vad\.fp32\.b1|sherpa\.int8\.b1|wcpp\.q8_0\.b1)$"
+
+
+def start_service(model: str, threads: int, port: int) -> subprocess.Popen:
+    if not JAR.is_file():
+        sys.exit(f"{JAR} is missing: ./mvnw -pl speech-runtime,onnx-export,asr-service package -DskipTests")
+    env = dict(os.environ, ASR_MODELS_DIR=str(MODELS), ASR_DEFAULT_MODEL=model,
+               SPEECH_ORT_INTRA_OP_THREADS=str(threads), QUARKUS_HTTP_PORT=str(port))
+    proc = subprocess.Popen(["java", "--enable-native-access=ALL-UNNAMED", "-jar", str(JAR)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(1200):
+        try:
+            if urllib.request.urlopen(f"http://127.0.0.1:{port}/q/health/ready", timeout=2).status == 200:
+                return proc
+        except Exception:
+            time.sleep(0.2)
+    proc.terminate()
+    sys.exit("the service did not become ready")
+
+
+def peerbench(peer_dir: Path, args: list[str]) -> list[dict]:
+    python = Path(os.environ.get("PEERBENCH_VENV", "/tmp/peervenv")) / "bin/python"
+    out = subprocess.run([str(python), str(peer_dir / "run.py"), *args], capture_output=True, text=True)
+    sys.stderr.write(out.stderr)
+    line = next((x for x in out.stdout.splitlines() if x.startswith("JSON ")), None)
+    if line is None:
+        sys.exit(f"peerbench printed no results: {out.stdout[-800:]}")
+    return json.loads(line[5:])["results"]
+
+
+def throughput(url: str, clients: int) -> float:
+    """Transcriptions per second of the 21 distinct short clips of the long file, sent by `clients` at once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    clips = sorted({SHARED / "speech" / s["source_clip"] for s in json.loads(TRUTH.read_text())["segments"]})
+
+    def send(path: Path) -> None:
+        body, ctype = multipart({"response_format": "json"}, path)
+        req = urllib.request.Request(url + "/v1/audio/transcriptions", data=body, headers={"Content-Type": ctype})
+        urllib.request.urlopen(req, timeout=600).read()
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        list(pool.map(send, clips))
+    return len(clips) / (time.perf_counter() - start)
+
+
+def run_peerbench(peer_dir: Path, threads: int) -> None:
+    rows, port = [], 18089
+    for model in ("tiny.en", "tiny.en-int8"):
+        proc = start_service(model, threads, port)
+        try:
+            for r in peerbench(peer_dir, ["--only", "^$", "--service", f"http://127.0.0.1:{port}", "--threads", str(threads)]):
+                rows.append({**r, "engine": "this service", "config": model})
+            if model == "tiny.en":
+                url = f"http://127.0.0.1:{port}"
+                throughput(url, 1)  # warm-up
+                one, eight = throughput(url, 1), throughput(url, 8)
+        finally:
+            proc.terminate()
+            proc.wait(60)
+    rows += peerbench(peer_dir, ["--only", PEERS, "--threads", str(threads)])
+    print(f"| engine | config | 173 s file RTFx | WER | 21 short clips RTFx | WER | loadavg |")
+    print("|---|---|---|---|---|---|---|")
+    for r in rows:
+        if "error" in r:
+            print(f"| {r['engine']} | {r['config']} | error: {r['error'][-80:]} | | | | |")
+        else:
+            print(f"| {r['engine']} | {r['config']} | {r['long_rtfx']:.1f} | {r['long_wer']:.1f} % | {r['short_rtfx']:.1f} | "
+                  f"{r['short_wer']:.1f} % | {r['loadavg_start']:.1f} → {r['loadavg_end']:.1f} |")
+    print(f"\n21 short clips, fp32: one at a time {one:.2f}/s, 8 at once {eight:.2f}/s ({eight / one:.2f}x)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--beam", type=int, default=1)
     ap.add_argument("--threads", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--engines", default="service,fw-int8,fw-fp32,transformers",
                     help="comma-separated subset of service, fw-int8, fw-fp32, transformers")
+    ap.add_argument("--peerbench", type=Path, help="../shared/peerbench: the service and its peers in one table")
     args = ap.parse_args()
+    if args.peerbench:
+        run_peerbench(args.peerbench, args.threads)
+        return
     truth = json.loads(TRUTH.read_text())
     ref = normalize(" ".join(s["text"] for s in truth["segments"]))
     duration = truth["duration_s"]
