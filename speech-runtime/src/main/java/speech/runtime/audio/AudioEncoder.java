@@ -22,21 +22,33 @@ public final class AudioEncoder {
         return switch (format) {
             case WAV -> Wav.encode(pcm);
             case PCM -> Wav.pcm16(pcm);
-            case FLAC -> ffmpeg(pcm, List.of("-c:a", "flac", "-f", "flac"));
-            case MP3 -> ffmpeg(pcm, List.of("-c:a", "libmp3lame", "-b:a", "128k", "-f", "mp3"));
-            // Opus only runs at 48/24/16/12/8 kHz: resample inside ffmpeg.
-            case OPUS -> ffmpeg(pcm, List.of("-ar", "48000", "-c:a", "libopus", "-b:a", "64k", "-f", "ogg"));
-            case AAC -> ffmpeg(pcm, List.of("-c:a", "aac", "-b:a", "128k", "-f", "adts"));
+            default -> ffmpeg(pcm, format);
         };
     }
 
-    private byte[] ffmpeg(Pcm pcm, List<String> output) {
+    /**
+     * The ffmpeg command that encodes 16-bit mono PCM at {@code sampleRate} from stdin to {@code format}
+     * on stdout (not WAV or PCM, which need no process); also for streaming, piece by piece.
+     */
+    public List<String> command(AudioFormat format, int sampleRate) {
+        List<String> output = switch (format) {
+            case FLAC -> List.of("-c:a", "flac", "-f", "flac");
+            case MP3 -> List.of("-c:a", "libmp3lame", "-b:a", "128k", "-f", "mp3");
+            // Opus only runs at 48/24/16/12/8 kHz: resample inside ffmpeg.
+            case OPUS -> List.of("-ar", "48000", "-c:a", "libopus", "-b:a", "64k", "-f", "ogg");
+            case AAC -> List.of("-c:a", "aac", "-b:a", "128k", "-f", "adts");
+            case WAV, PCM -> throw new IllegalArgumentException(format + " is written without ffmpeg");
+        };
         List<String> cmd = new ArrayList<>(List.of(ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error"));
-        cmd.addAll(FfmpegProcess.pipeInput("s16le", pcm.sampleRate()));
+        cmd.addAll(FfmpegProcess.pipeInput("s16le", sampleRate));
         cmd.addAll(output);
         cmd.add("pipe:1");
+        return cmd;
+    }
+
+    private byte[] ffmpeg(Pcm pcm, AudioFormat format) {
         try {
-            return FfmpegProcess.run(cmd, Wav.pcm16(pcm), TIMEOUT);
+            return FfmpegProcess.run(command(format, pcm.sampleRate()), Wav.pcm16(pcm), TIMEOUT);
         } catch (FfmpegProcess.Failure f) {
             throw new IllegalStateException("ffmpeg could not encode audio: " + f.getMessage());
         }

@@ -69,6 +69,12 @@ public final class Graph implements AutoCloseable {
         return guard.call(() -> session.run(inputs, outputs));
     }
 
+    /** Runs the graph with run options: their terminate flag, set from another thread, stops a long call. */
+    public OrtSession.Result run(Map<String, ? extends OnnxTensorLike> inputs, OrtSession.RunOptions options) throws OrtException {
+        checkInputs(inputs);
+        return guard.call(() -> session.run(inputs, options));
+    }
+
     /**
      * A native call on the session itself, for the IoBinding layer ({@code speech.runtime.ort.binding})
      * only, under the same lifetime guard as {@link #run}; everything else runs the graph through {@link #run}.

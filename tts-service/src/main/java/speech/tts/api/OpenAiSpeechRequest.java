@@ -8,11 +8,11 @@ import speech.tts.service.SpeakCommand;
 
 /**
  * OpenAI's POST /v1/audio/speech body: model, input, voice (a voice id or name), response_format
- * (default mp3, as OpenAI), speed. OpenAI model names (tts-1, tts-1-hd, gpt-4o-mini-tts) mean the default model.
+ * (default mp3, as OpenAI), speed, stream_format (audio | sse). OpenAI model names (tts-1, tts-1-hd, gpt-4o-mini-tts) mean the default model.
  * Fields OpenAI clients may add but this model cannot honour (instructions) are rejected, not ignored.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record OpenAiSpeechRequest(String model, String input, String voice, String responseFormat, Double speed, String instructions) {
+public record OpenAiSpeechRequest(String model, String input, String voice, String responseFormat, Double speed, String instructions, String streamFormat) {
 
     private static final java.util.Set<String> OPENAI_MODELS = java.util.Set.of("tts-1", "tts-1-hd", "gpt-4o-mini-tts");
 

@@ -1,5 +1,6 @@
 package speech.tts.api;
 
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -36,11 +37,11 @@ public class OpenAiSpeechResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.WILDCARD) // the answer carries its real type; Audio.negotiated checks Accept
     @Operation(summary = "OpenAI-compatible speech: model, input, voice (id or name), response_format, speed")
-    public Response speech(OpenAiSpeechRequest request, @Context HttpHeaders headers) {
+    public Response speech(OpenAiSpeechRequest request, @Context HttpHeaders headers, @Context HttpServerRequest http) {
         if (request == null) {
             throw ApiException.badRequest("missing_body", "a JSON body with \"input\" and \"voice\" is required");
         }
-        return Audio.speech(speech.speakOpenAi(Audio.negotiated(request.toCommand(), headers)));
+        return Audio.respond(speech::prepareOpenAi, speech, request.toCommand(), request.streamFormat(), headers, http);
     }
 
     @GET

@@ -16,7 +16,8 @@ import speech.tts.service.SpeakCommand;
 public record SpeechRequest(String text, String voiceId, String model, String format, Long seed,
                             Integer numSteps, Float cfgScaleText, Float cfgScaleSpeaker, Float cfgMinT, Float cfgMaxT,
                             Float truncationFactor, Float rescaleK, Float rescaleSigma,
-                            Float speakerKvScale, Integer speakerKvMaxLayers, Float speakerKvMinT, Integer sequenceLength) {
+                            Float speakerKvScale, Integer speakerKvMaxLayers, Float speakerKvMinT, Integer sequenceLength,
+                            String streamFormat) {
 
     /** Picks the sampler fields out of the request by their JSON names (text, voice_id … are not sampler fields). */
     private static final ObjectMapper SAMPLER_FIELDS = JsonMapper.builder().propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)

@@ -1,5 +1,6 @@
 package speech.tts.api;
 
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -25,10 +26,10 @@ public class SpeechResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.WILDCARD) // the answer carries its real type; Audio.negotiated checks Accept
     @Operation(summary = "Speak text, optionally in a stored voice; returns audio with X-Generation-Id, X-Audio-Duration, X-Processing-Time-Ms")
-    public Response speak(SpeechRequest request, @Context HttpHeaders headers) {
+    public Response speak(SpeechRequest request, @Context HttpHeaders headers, @Context HttpServerRequest http) {
         if (request == null) {
             throw ApiException.badRequest("missing_body", "a JSON body with at least \"text\" is required");
         }
-        return Audio.speech(speech.speak(Audio.negotiated(request.toCommand(), headers)));
+        return Audio.respond(speech::prepare, speech, request.toCommand(), request.streamFormat(), headers, http);
     }
 }

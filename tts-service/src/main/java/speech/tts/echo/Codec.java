@@ -78,13 +78,20 @@ public final class Codec implements AutoCloseable {
 
     /** dac_decode: latent f32 [1, T, 80] → audio f32 [1, 1, 2048·T], in [-1, 1]. */
     public float[] decode(float[] latent, int frames) throws OrtException {
+        try (OrtSession.RunOptions options = new OrtSession.RunOptions()) {
+            return decode(latent, frames, options);
+        }
+    }
+
+    /** The same, stoppable: setting {@code options}' terminate flag from another thread ends the call with an OrtException. */
+    public float[] decode(float[] latent, int frames, OrtSession.RunOptions options) throws OrtException {
         if (frames == 0) {
             return new float[0];
         }
         int size = frames * constants.latentDim();
         float[] input = latent.length == size ? latent : Arrays.copyOf(latent, size);
         try (OnnxTensor latentT = Tensors.floats(input, 1, frames, constants.latentDim());
-             OrtSession.Result r = decode.run(Map.of(LATENT, latentT))) {
+             OrtSession.Result r = decode.run(Map.of(LATENT, latentT), options)) {
             return Tensors.floats(r, AUDIO);
         }
     }

@@ -1,6 +1,7 @@
 package speech.tts.echo;
 
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -101,9 +102,18 @@ public final class Synthesizer implements AutoCloseable {
 
     /** Starts the request's work; {@code job.await()} gives the result (or 504 / 503 / the failure). */
     public void start(Job<float[], Result> job, String text, SpeakerSource speaker, SamplerSettings settings, Noise noise) {
+        start(job, text, speaker, settings, noise, false);
+    }
+
+    /**
+     * @param firstChunkFirst sample the first chunk alone and the others together once it is sampled, so its audio
+     *                        (streamed) comes early; otherwise all chunks start in the same step (most throughput)
+     */
+    public void start(Job<float[], Result> job, String text, SpeakerSource speaker, SamplerSettings settings, Noise noise,
+                      boolean firstChunkFirst) {
         threads.execute(() -> {
             try {
-                job.complete(run(job, text, speaker.speaker(), settings, noise));
+                job.complete(run(job, text, speaker.speaker(), settings, noise, firstChunkFirst));
             } catch (Throwable e) {
                 job.fail(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
             }
@@ -124,7 +134,8 @@ public final class Synthesizer implements AutoCloseable {
         return scheduler.stats();
     }
 
-    private Result run(Job<float[], Result> job, String text, Conditioning.Speaker speaker, SamplerSettings settings, Noise noiseSource) {
+    private Result run(Job<float[], Result> job, String text, Conditioning.Speaker speaker, SamplerSettings settings, Noise noiseSource,
+                       boolean firstChunkFirst) {
         EchoModel.Constants c = model.constants();
         ByteTokenizer tokenizer = model.tokenizer();
         List<String> prompts = new TextChunker(Math.min(options.maxChunkTokens(), c.maxTextLength())).split(text);
@@ -136,21 +147,47 @@ public final class Synthesizer implements AutoCloseable {
         for (String prompt : prompts) {
             lanes.add(new DitLane(job, text(tokenizer.encodeNormalized(prompt)), speaker, settings, ditCalls));
         }
+        // A job that ends (client gone, deadline, shutdown) stops its decodes in flight too, not only its DiT lanes.
+        OrtSession.RunOptions decodeOptions = runOptions();
+        job.result().whenComplete((r, e) -> {
+            if (e != null) {
+                terminate(decodeOptions);
+            }
+        });
         List<CompletableFuture<float[]>> chunks = new ArrayList<>();
+        CompletableFuture<Void> firstSampled = new CompletableFuture<>();
         for (DitLane lane : lanes) {
             float[] noise = noiseSource.next(frameValues); // drawn in chunk order: how chunks are batched does not change it
+            boolean first = chunks.isEmpty();
             chunks.add(CompletableFuture.supplyAsync(() -> {
                 long start = System.nanoTime();
-                float[] x = EulerCfgSampler.sample(lane, noise, 1, c.layers(), settings);
+                float[] x;
+                try {
+                    x = EulerCfgSampler.sample(lane, noise, 1, c.layers(), settings);
+                } finally {
+                    if (first) {
+                        firstSampled.complete(null);
+                    }
+                }
                 long sampled = System.nanoTime();
                 samplingNanos.addAndGet(sampled - start);
                 int end = EndOfSpeech.flatteningPoint(x, settings.sequenceLength(), c.latentDim());
-                float[] audio = decode(x, end);
+                float[] audio = decode(x, end, decodeOptions);
                 decodingNanos.addAndGet(System.nanoTime() - sampled);
                 return audio;
             }, threads));
         }
-        scheduler.submitAll(lanes); // one boundary sees them all: the chunks step together
+        if (firstChunkFirst && lanes.size() > 1) {
+            scheduler.submit(lanes.getFirst());
+            firstSampled.thenRun(() -> scheduler.submitAll(lanes.subList(1, lanes.size())));
+        } else {
+            scheduler.submitAll(lanes); // one boundary sees them all: the chunks step together
+        }
+        CompletableFuture.allOf(chunks.toArray(CompletableFuture[]::new)).whenComplete((r, e) -> {
+            synchronized (decodeOptions) { // never freed while terminate() touches it
+                decodeOptions.close();
+            }
+        });
         CrossFade.Stream joined = new CrossFade.Stream((int) Math.round(options.crossFadeSeconds() * c.sampleRate()), job::emit);
         for (CompletableFuture<float[]> chunk : chunks) {
             joined.add(chunk.join());
@@ -167,9 +204,27 @@ public final class Synthesizer implements AutoCloseable {
         }
     }
 
-    private float[] decode(float[] latent, int frames) {
+    private static OrtSession.RunOptions runOptions() {
         try {
-            return model.codec().decode(latent, frames);
+            return new OrtSession.RunOptions();
+        } catch (OrtException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void terminate(OrtSession.RunOptions options) {
+        synchronized (options) {
+            try {
+                options.setTerminate(true);
+            } catch (OrtException | IllegalStateException e) {
+                // already closed: nothing runs with it any more
+            }
+        }
+    }
+
+    private float[] decode(float[] latent, int frames, OrtSession.RunOptions options) {
+        try {
+            return model.codec().decode(latent, frames, options);
         } catch (OrtException e) {
             throw new IllegalStateException("dac_decode failed: " + e.getMessage(), e);
         }

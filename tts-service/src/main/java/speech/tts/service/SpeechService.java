@@ -9,7 +9,11 @@ import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.io.IOException;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import speech.runtime.audio.AudioEncoder;
 import speech.runtime.audio.AudioFormat;
 import speech.runtime.audio.Pcm;
@@ -33,7 +37,7 @@ import speech.tts.store.VoiceStore.Voice;
 public class SpeechService {
 
     /** Audio and the stored record of one request. */
-    public record Speech(byte[] audio, String mediaType, Generation generation) {
+    public record Speech(byte[] audio, String mediaType, Generation generation, long firstAudioMillis) {
     }
 
     private static final SecureRandom SEEDS = new SecureRandom();
@@ -47,6 +51,7 @@ public class SpeechService {
     private final DistributionSummary rtf;
     private final DistributionSummary stepsPerSecond;
     private final Timer generationTime;
+    private final Timer timeToFirstAudio;
 
     SpeechService(TtsConfig config, ModelRegistry models, VoiceService voices, GenerationStore generations,
                   AudioEncoder encoder, ObjectMapper json, MeterRegistry registry) {
@@ -60,20 +65,33 @@ public class SpeechService {
                 .publishPercentiles(0.5, 0.95).register(registry);
         this.stepsPerSecond = DistributionSummary.builder("tts_dit_steps_per_second").description("DiT step calls per second of sampling")
                 .register(registry);
+        this.timeToFirstAudio = Timer.builder("tts_time_to_first_audio_seconds").description("request start → first final audio piece")
+                .publishPercentiles(0.5, 0.95).register(registry);
         this.generationTime = Timer.builder("tts_generation_seconds").description("time to synthesise one request").register(registry);
+    }
+
+    /** A request checked against the model, voice and limits, with its generation id and seed fixed before any audio. */
+    public record Prepared(SpeakCommand command, String text, AudioFormat format, EchoModel model, Voice voice, SamplerSettings settings,
+                           long seed, String generationId, boolean store) {
     }
 
     /** Speech for the native API: the generation is kept (within tts.generations.* retention). */
     public Speech speak(SpeakCommand command) {
-        return speak(command, true);
+        return speak(prepare(command), null, cancel -> { });
     }
 
-    /** Speech for the OpenAI-compatible route: kept only when tts.generations.store-openai is set. */
-    public Speech speakOpenAi(SpeakCommand command) {
-        return speak(command, config.generations().storeOpenai());
+    /** A native API request, validated; its generation is kept. */
+    public Prepared prepare(SpeakCommand command) {
+        return prepare(command, true);
     }
 
-    private Speech speak(SpeakCommand command, boolean store) {
+    /** An OpenAI-compatible request, validated; kept only when tts.generations.store-openai is set. */
+    public Prepared prepareOpenAi(SpeakCommand command) {
+        return prepare(command, config.generations().storeOpenai());
+    }
+
+    /** Validates everything a request can get wrong (4xx) before a streamed answer commits to 200. */
+    private Prepared prepare(SpeakCommand command, boolean store) {
         if (store) {
             new DiskBudget(config.dataDir(), config.minFreeDiskBytes()).require();
         }
@@ -93,26 +111,74 @@ public class SpeechService {
         SamplerSettings settings = command.sampler().applyTo(SamplerSettings.defaults(c.maxLatentLength()))
                 .withForceSpeakerDefaults().validate(c.maxLatentLength(), c.layers(), voice != null);
         long seed = command.seed() != null ? command.seed() : SEEDS.nextLong() & Long.MAX_VALUE;
+        return new Prepared(command, text, format, model, voice, settings, seed, Ids.next("gen"), store);
+    }
 
+    /**
+     * Synthesises on the model's DiT scheduler, encodes and stores the generation.
+     *
+     * @param stream       where the encoded audio goes as each chunk is final (null: only the whole clip is returned);
+     *                     an IOException from it (client gone) cancels the request
+     * @param onClientGone registers the action to run when the client disconnects (cancels the request)
+     */
+    public Speech speak(Prepared p, AudioStream.Out stream, Consumer<Runnable> onClientGone) {
+        if (stream != null && p.command().speed() != 1.0) {
+            throw ApiException.invalidParam("speed", "a streamed answer is spoken at speed 1.0");
+        }
         long start = System.nanoTime();
-        Synthesizer synthesizer = models.synthesizer(model);
-        Job<float[], Synthesizer.Result> job = synthesizer.open(config.queue().timeout(), piece -> { });
-        synthesizer.start(job, text, () -> voices.speaker(model, voice), settings, Synthesizer.seeded(seed));
+        long[] firstAudio = {-1};
+        BlockingQueue<float[]> pieces = new LinkedBlockingQueue<>();
+        Synthesizer synthesizer = models.synthesizer(p.model());
+        Job<float[], Synthesizer.Result> job = synthesizer.open(config.queue().timeout(), piece -> {
+            if (firstAudio[0] < 0) {
+                firstAudio[0] = System.nanoTime() - start;
+                timeToFirstAudio.record(firstAudio[0], TimeUnit.NANOSECONDS);
+            }
+            pieces.add(piece);
+        });
+        onClientGone.accept(job::cancel);
+        synthesizer.start(job, p.text(), () -> voices.speaker(p.model(), p.voice()), p.settings(), Synthesizer.seeded(p.seed()), stream != null);
+        if (stream != null) {
+            relay(job, pieces, new AudioStream(p.format(), p.model().constants().sampleRate(), encoder, stream), start);
+        }
         Synthesizer.Result result = job.await();
         Pcm pcm = new Pcm(result.audio(), result.sampleRate());
-        Pcm spoken = command.speed() == 1.0 ? pcm : encoder.tempo(pcm, command.speed());
-        byte[] audio = encoder.encode(spoken, format);
+        Pcm spoken = p.command().speed() == 1.0 ? pcm : encoder.tempo(pcm, p.command().speed());
+        byte[] audio = encoder.encode(spoken, p.format());
         long elapsedNanos = System.nanoTime() - start;
 
         double seconds = spoken.durationSeconds();
         record(result, elapsedNanos, seconds);
-        Generation generation = new Generation(Ids.next("gen"), voice == null ? null : voice.id(), model.id(), text,
-                format.name().toLowerCase(java.util.Locale.ROOT), format.mediaType(), seconds, TimeUnit.NANOSECONDS.toMillis(elapsedNanos),
-                seed, settingsJson(settings, command.speed()), audio.length, Instant.ofEpochMilli(System.currentTimeMillis()));
-        if (store) {
+        Voice voice = p.voice();
+        Generation generation = new Generation(p.generationId(), voice == null ? null : voice.id(), p.model().id(), p.text(),
+                p.format().name().toLowerCase(java.util.Locale.ROOT), p.format().mediaType(), seconds, TimeUnit.NANOSECONDS.toMillis(elapsedNanos),
+                p.seed(), settingsJson(p.settings(), p.command().speed()), audio.length, Instant.ofEpochMilli(System.currentTimeMillis()));
+        if (p.store()) {
             generation = generations.save(generation, audio);
         }
-        return new Speech(audio, format.mediaType(), generation);
+        return new Speech(audio, p.format().mediaType(), generation, TimeUnit.NANOSECONDS.toMillis(Math.max(0, firstAudio[0])));
+    }
+
+    /** Writes each final piece as it arrives, on the request's thread, until the job ends or its deadline passes. */
+    private void relay(Job<float[], Synthesizer.Result> job, BlockingQueue<float[]> pieces, AudioStream audio, long start) {
+        long deadline = start + config.queue().timeout().toNanos();
+        try (audio) {
+            while (!(job.isDone() && pieces.isEmpty()) && System.nanoTime() - deadline < 0) {
+                float[] piece = pieces.poll(50, TimeUnit.MILLISECONDS);
+                if (piece != null) {
+                    audio.add(piece);
+                }
+            }
+            if (job.result().isDone() && !job.result().isCompletedExceptionally()) {
+                audio.finish();
+            }
+        } catch (IOException e) {
+            job.cancel();
+            throw ApiException.unavailable("client_gone", "the client went away: " + e.getMessage(), 0);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            job.cancel();
+        }
     }
 
     /** Spaces of every kind (no-break, ideographic, zero-width), controls and format characters: nothing to say. */
