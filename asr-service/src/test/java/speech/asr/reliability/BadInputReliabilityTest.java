@@ -89,6 +89,49 @@ class BadInputReliabilityTest {
         assertJsonError(r);
     }
 
+    @Test
+    void theUploadLimitHoldsOnTheNormalisedPathBeforeTheBodyIsSent() throws Exception {
+        java.util.List<byte[]> chunks = new java.util.ArrayList<>();
+        for (int i = 0; i < 30 * 16; i++) {
+            chunks.add(new byte[64 * 1024]); // 30 MiB, over the 25 MiB limit
+        }
+        java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
+        HttpRequest.BodyPublisher all = HttpRequest.BodyPublishers.ofByteArrays(chunks);
+        HttpRequest.BodyPublisher counted = new HttpRequest.BodyPublisher() {
+            @Override
+            public long contentLength() {
+                return 30L << 20;
+            }
+
+            @Override
+            public void subscribe(java.util.concurrent.Flow.Subscriber<? super java.nio.ByteBuffer> s) {
+                all.subscribe(new java.util.concurrent.Flow.Subscriber<java.nio.ByteBuffer>() {
+                    public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
+                        s.onSubscribe(subscription);
+                    }
+
+                    public void onNext(java.nio.ByteBuffer item) {
+                        sent.addAndGet(item.remaining());
+                        s.onNext(item);
+                    }
+
+                    public void onError(Throwable t) {
+                        s.onError(t);
+                    }
+
+                    public void onComplete() {
+                        s.onComplete();
+                    }
+                });
+            }
+        };
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(base("//v1/audio/transcriptions")).timeout(Duration.ofSeconds(120))
+                .expectContinue(true).header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY).POST(counted).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertClientError(r, 413);
+        assertTrue(sent.get() < (1 << 20), "answered before the body was sent; sent " + sent.get() + " bytes");
+    }
+
     private static HttpResponse<String> post(byte[] body) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(base("/v1/audio/transcriptions")).timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)

@@ -8,9 +8,9 @@ import java.util.Locale;
 /**
  * Answers an oversized upload with 413 and the JSON error body. Vert.x's own body limit
  * (quarkus.http.limits.max-body-size, set well above this one) rejects with an empty body, so this
- * route runs first and decides from Content-Length. A client that waits for 100-continue gets the
- * answer before sending anything; others have the body read and discarded first, so they see the
- * 413 instead of a reset connection. Bodies without a Content-Length are checked by the services.
+ * route runs first and decides from Content-Length, on the normalised path ({@code //v1/audio/…} too).
+ * A client that waits for 100-continue gets the answer before sending anything; others have at most
+ * {@link BoundedDrain#MAX_BYTES} read and discarded ({@link BoundedDrain}). Bodies without a Content-Length are checked by the services.
  */
 public final class UploadLimit {
 
@@ -28,19 +28,15 @@ public final class UploadLimit {
 
     private static void check(RoutingContext ctx, String pathPrefix, long limit, long envelope) {
         long length = parse(ctx.request().getHeader("Content-Length"));
-        if (length <= limit + envelope || !"POST".equals(ctx.request().method().name()) || !ctx.request().path().startsWith(pathPrefix)) {
+        if (length <= limit + envelope || !"POST".equals(ctx.request().method().name()) || !ctx.normalizedPath().startsWith(pathPrefix)) {
             ctx.next();
             return;
         }
         String message = String.format(Locale.ROOT, "the upload is %d bytes; the limit is %d bytes (%.0f MiB)",
                 length, limit, limit / 1048576.0);
         String body = Json.encode(ApiError.of(413, "payload_too_large", message, "file", null));
-        ctx.response().setStatusCode(413).putHeader("Content-Type", "application/json").putHeader("Connection", "close");
-        if ("100-continue".equalsIgnoreCase(ctx.request().getHeader("Expect"))) {
-            ctx.response().end(body);
-            return;
-        }
-        ctx.request().handler(chunk -> { }).endHandler(done -> ctx.response().end(body)).resume();
+        ctx.response().setStatusCode(413).putHeader("Content-Type", "application/json");
+        BoundedDrain.thenAnswer(ctx, body);
     }
 
     private static long parse(String length) {

@@ -80,6 +80,13 @@ class BadInputReliabilityTest {
         assertClientError(json("/v1/audio/speech", "{\"input\":\"" + spaces + "\",\"voice\":\"any\"}"), 400);
     }
 
+    @Test
+    void largeJsonBodiesAre413() throws Exception {
+        String text = "a".repeat(1 << 19);
+        assertClientError(json("/v1/speech", "{\"text\":\"" + text + "\"}"), 413);
+        assertClientError(json("/v1/audio/speech", "{\"input\":\"" + text + "\",\"voice\":\"any\"}"), 413);
+    }
+
     private static HttpResponse<String> multipart(byte[] body) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(base("/v1/voices")).header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
