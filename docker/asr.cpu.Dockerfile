@@ -45,7 +45,11 @@ RUN apt-get update \
     && useradd --system --uid 10001 --user-group --home-dir /app --shell /usr/sbin/nologin speech \
     && mkdir -p /models && chown speech:speech /models
 COPY --from=build /onnxruntime/ /opt/onnxruntime/lib/
-COPY --from=build /src/asr-service/target/quarkus-app/ /app/
+# The fast-jar in layers, least often changed first: a code change rebuilds only the small app/ layers.
+COPY --from=build /src/asr-service/target/quarkus-app/lib/ /app/lib/
+COPY --from=build /src/asr-service/target/quarkus-app/quarkus-run.jar /app/
+COPY --from=build /src/asr-service/target/quarkus-app/quarkus/ /app/quarkus/
+COPY --from=build /src/asr-service/target/quarkus-app/app/ /app/app/
 # Notices: the project's LICENSE and NOTICE, THIRD-PARTY.txt of the jar's dependencies (written and
 # checked against licenses/allowed-licenses.txt by the build), ffmpeg's copyright and build configuration.
 COPY LICENSE NOTICE /licenses/

@@ -151,16 +151,20 @@ def test_every_context_copy_exists_and_is_not_dockerignored(dockerfile):
 
 @pytest.mark.parametrize("dockerfile", [p for p in DOCKERFILES if p.name != "export.Dockerfile"], ids=lambda p: p.name)
 def test_build_stage_outputs_exist_after_package(dockerfile):
-    """COPY --from=build /src/<module>/target/quarkus-app/: what `./mvnw package` produces. The
+    """COPY --from=build /src/<module>/target/quarkus-app/{lib,quarkus-run.jar,quarkus,app}: what `./mvnw package` produces. The
     ONNX Runtime jar there must hold the native libraries the build stage unpacks."""
     outputs = [(src, REPO / src[len("/src/"):]) for stage, sources, _ in copies(dockerfile) if stage == "build"
                for src in sources if src.startswith("/src/")]
     assert outputs, "the image takes the packaged application from the build stage"
-    app = outputs[0][1]
+    app = next(path for src, path in outputs if path.name == "lib").parent
+    assert app.name == "quarkus-app"
     if not app.exists() and not REQUIRE_BUILD:
         pytest.skip(f"{app.relative_to(REPO)} not built yet (re-checked by docker/pom.xml after package)")
     for src, path in outputs:
-        assert path.is_dir(), f"{dockerfile.name}: COPY --from=build {src}: not produced by ./mvnw package"
+        assert path.exists(), f"{dockerfile.name}: COPY --from=build {src}: not produced by ./mvnw package"
+    # The fast-jar in layers, dependencies first; together they are the whole quarkus-app folder.
+    layers = [path.name for src, path in outputs if path.parent == app]
+    assert layers[0] == "lib" and set(layers) == {p.name for p in app.iterdir() if p.name != "quarkus-app-dependencies.txt"}, layers
     assert (app / "quarkus-run.jar").is_file()
     jars = sorted((app / "lib" / "main").glob("com.microsoft.onnxruntime.onnxruntime*-*.jar"))
     assert jars, "the ONNX Runtime artifact is packaged"
