@@ -29,6 +29,13 @@ public interface RuntimeConfig {
 
         @WithDefault("1")
         int interOpThreads();
+
+        /**
+         * Bound of the CUDA memory arena per session, in bytes; 0 = none. Set it below the GPU's memory
+         * minus what other processes on the GPU need, so a long input fails alone instead of starving them.
+         */
+        @WithDefault("0")
+        long gpuMemLimitBytes();
     }
 
     enum Provider { AUTO, CUDA, CPU }

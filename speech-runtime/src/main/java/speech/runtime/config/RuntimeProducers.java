@@ -17,7 +17,8 @@ public class RuntimeProducers {
     @ApplicationScoped
     OrtSessions ortSessions(RuntimeConfig config) {
         RuntimeConfig.Ort ort = config.ort();
-        return new OrtSessions(new OrtSettings(ort.provider().name().toLowerCase(Locale.ROOT), ort.deviceId(), ort.intraOpThreads(), ort.interOpThreads()));
+        return new OrtSessions(new OrtSettings(ort.provider().name().toLowerCase(Locale.ROOT), ort.deviceId(), ort.intraOpThreads(), ort.interOpThreads(),
+                ort.gpuMemLimitBytes()));
     }
 
     @Produces

@@ -5,8 +5,10 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.SessionOptions;
+import ai.onnxruntime.providers.OrtCUDAProviderOptions;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
@@ -94,8 +96,11 @@ public final class OrtSessions {
         if (settings.wantsCuda()) {
             String reason = cudaUnavailableReason();
             if (reason == null) {
-                try {
-                    options.addCUDA(settings.deviceId());
+                try (OrtCUDAProviderOptions cuda = new OrtCUDAProviderOptions(settings.deviceId())) {
+                    for (Map.Entry<String, String> option : settings.cudaOptions().entrySet()) {
+                        cuda.add(option.getKey(), option.getValue());
+                    }
+                    options.addCUDA(cuda);
                     provider = "CUDAExecutionProvider";
                 } catch (OrtException e) {
                     reason = "CUDA provider failed to initialise on device " + settings.deviceId() + ": " + e.getMessage();

@@ -44,4 +44,13 @@ class OrtProviderTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new OrtSettings("gpu", 0, 0, 0));
         assertTrue(e.getMessage().contains("'gpu'") && e.getMessage().contains("auto, cuda or cpu"), e.getMessage());
     }
+
+    @Test
+    void theCudaArenaGrowsByRequestAndIsBoundedWhenAsked() {
+        assertEquals(java.util.Map.of("device_id", "1", "arena_extend_strategy", "kSameAsRequested"),
+                new OrtSettings("cuda", 1, 0, 0).cudaOptions());
+        assertEquals(java.util.Map.of("device_id", "0", "arena_extend_strategy", "kSameAsRequested", "gpu_mem_limit", "8589934592"),
+                new OrtSettings("auto", 0, 0, 0, 8L << 30).cudaOptions());
+        assertThrows(IllegalArgumentException.class, () -> new OrtSettings("cuda", 0, 0, 0, -1));
+    }
 }
