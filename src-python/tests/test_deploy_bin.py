@@ -358,3 +358,16 @@ def test_start_builds_for_cpu_without_a_working_gpu(tmp_path):
 def test_start_passes_the_gpu_profile_to_the_build():
     text = (BIN / "start").read_text()
     assert "ort-flavor" in text and "profile=(-Pgpu)" in text and '"${profile[@]}"' in text
+
+
+@pytest.mark.parametrize("args", [["--echo-tts-precision", "fp8"], ["--whisper-precision", "bf16"]])
+def test_export_models_rejects_an_unknown_precision(args, tmp_path):
+    r = subprocess.run([str(BIN / "export-models"), "--models", str(tmp_path), *args], capture_output=True, text=True)
+    assert r.returncode == 1 and "precision must be" in r.stderr and "usage:" in r.stderr, r.stderr
+    assert not any(tmp_path.iterdir()), "nothing exported"
+
+
+def test_export_models_passes_the_precisions_to_the_exporter():
+    text = (BIN / "export-models").read_text()
+    assert 'echo_precision="${ECHO_TTS_PRECISION:-fp16}"' in text and '--precision "$echo_precision"' in text
+    assert 'whisper_precision="${ASR_EXPORT_PRECISION:-fp32}"' in text and '--precision "$whisper_precision"' in text

@@ -206,6 +206,7 @@ def test_compose_validates_against_the_compose_schema():
     assert export["environment"]["EXPORT_ECHO_TTS"] == "0"
     tts_export = services["export-tts"]
     assert tts_export["image"] == export["image"] and tts_export["command"] == ["--no-whisper", "--echo-tts"]
+    assert tts_export["environment"]["ECHO_TTS_PRECISION"] == "fp16"
     assert any(v["source"] == "models" and not v.get("read_only") for v in tts_export["volumes"])
     assert set(config["volumes"]) == {"models", "data"}
     gpus = {name: services[name]["deploy"]["resources"]["reservations"]["devices"][0]["device_ids"] for name in ("asr", "tts")}
