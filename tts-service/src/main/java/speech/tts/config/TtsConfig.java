@@ -88,6 +88,10 @@ public interface TtsConfig {
 
         @WithDefault("0.05")
         double crossFadeSeconds();
+
+        /** Sample only the latents a chunk's text needs (a speaking-rate estimate), sequence_length being the most. */
+        @WithDefault("true")
+        boolean fitLengthToText();
     }
 
     interface Queue {

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -34,8 +35,15 @@ public final class Synthesizer implements AutoCloseable {
      * @param maxBatchChunks   chunks of one request sampled at once (lanes per job)
      * @param maxBatchKvBytes  memory budget of the per-row K/V of all running lanes
      * @param crossFadeSeconds seam overlap between chunks
+     * @param fitLengthToText  sample only the latents a chunk's text needs ({@link SpeechLength}), the request's
+     *                         sequence length being the most; speech that runs into the end is resampled longer
      */
-    public record Options(int maxChunkTokens, int maxBatchChunks, long maxBatchKvBytes, double crossFadeSeconds) {
+    public record Options(int maxChunkTokens, int maxBatchChunks, long maxBatchKvBytes, double crossFadeSeconds, boolean fitLengthToText) {
+
+        /** Every chunk samples the request's whole sequence length (parity tests against fixed-length fixtures). */
+        public Options(int maxChunkTokens, int maxBatchChunks, long maxBatchKvBytes, double crossFadeSeconds) {
+            this(maxChunkTokens, maxBatchChunks, maxBatchKvBytes, crossFadeSeconds, false);
+        }
     }
 
     /** Audio at the model's rate plus what it took. */
@@ -144,8 +152,12 @@ public final class Synthesizer implements AutoCloseable {
         AtomicLong samplingNanos = new AtomicLong();
         AtomicLong decodingNanos = new AtomicLong();
         List<DitLane> lanes = new ArrayList<>();
+        List<Integer> lengths = new ArrayList<>();
         for (String prompt : prompts) {
-            lanes.add(new DitLane(job, text(tokenizer.encodeNormalized(prompt)), speaker, settings, ditCalls));
+            long[] tokens = tokenizer.encodeNormalized(prompt);
+            lanes.add(new DitLane(job, text(tokens), speaker, settings, ditCalls));
+            lengths.add(options.fitLengthToText()
+                    ? SpeechLength.forText(tokens.length, c.secondsPerLatent(), settings.sequenceLength()) : settings.sequenceLength());
         }
         // A job that ends (client gone, deadline, shutdown) stops its decodes in flight too, not only its DiT lanes.
         OrtSession.RunOptions decodeOptions = runOptions();
@@ -159,19 +171,29 @@ public final class Synthesizer implements AutoCloseable {
         for (DitLane lane : lanes) {
             float[] noise = noiseSource.next(frameValues); // drawn in chunk order: how chunks are batched does not change it
             boolean first = chunks.isEmpty();
+            int fitted = lengths.get(chunks.size());
             chunks.add(CompletableFuture.supplyAsync(() -> {
                 long start = System.nanoTime();
+                int length = fitted;
                 float[] x;
                 try {
-                    x = EulerCfgSampler.sample(lane, noise, 1, c.layers(), settings);
+                    x = EulerCfgSampler.sample(lane, Arrays.copyOf(noise, length * c.latentDim()), 1, c.layers(), settings);
                 } finally {
                     if (first) {
                         firstSampled.complete(null);
                     }
                 }
+                if (EndOfSpeech.flatteningPoint(x, length, c.latentDim()) == length && length < settings.sequenceLength()) {
+                    // Speech ran into the end of the window: never cut a word, sample the chunk again, longer.
+                    length = SpeechLength.longer(length, settings.sequenceLength());
+                    DitLane again = new DitLane(job, lane.text, speaker, settings, ditCalls);
+                    scheduler.submit(again);
+                    x = EulerCfgSampler.sample(again, Arrays.copyOf(noise, length * c.latentDim()), 1, c.layers(), settings);
+                }
+                int frames = length;
                 long sampled = System.nanoTime();
                 samplingNanos.addAndGet(sampled - start);
-                int end = EndOfSpeech.flatteningPoint(x, settings.sequenceLength(), c.latentDim());
+                int end = EndOfSpeech.flatteningPoint(x, frames, c.latentDim());
                 float[] audio = decode(x, end, decodeOptions);
                 decodingNanos.addAndGet(System.nanoTime() - sampled);
                 return audio;

@@ -115,7 +115,7 @@ public class ModelRegistry {
         TtsConfig.Speech s = config.speech();
         TtsConfig.Queue q = config.queue();
         return synthesizers.computeIfAbsent(model.id(), id -> new Synthesizer(model,
-                new Synthesizer.Options(s.maxChunkTokens(), s.maxBatchChunks(), s.maxBatchKvBytes(), s.crossFadeSeconds()),
+                new Synthesizer.Options(s.maxChunkTokens(), s.maxBatchChunks(), s.maxBatchKvBytes(), s.crossFadeSeconds(), s.fitLengthToText()),
                 engine.limits("dit", q.capacity(), q.retryAfterSeconds()), registry));
     }
 
