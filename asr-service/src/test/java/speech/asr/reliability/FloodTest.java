@@ -40,7 +40,8 @@ class FloodTest {
     @Test
     void floodGetsOnly200And429AndKeepsThroughput() throws Exception {
         byte[] body = multipart();
-        post(body); // warm-up: the model is loaded and its first call done
+        awaitReady();
+        assertEquals(200, post(body), "warm-up: the model is loaded and its first call done");
         Result alone = run(1, body);
         Result flood = run(CLIENTS, body);
         String report = "alone " + alone + ", flood " + flood;
@@ -53,6 +54,14 @@ class FloodTest {
     }
 
     /** @param ok transcriptions finished inside the window (ones admitted earlier and finished after it do not count) */
+    private static void awaitReady() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (RestAssured.given().get("/q/health/ready").statusCode() != 200) {
+            assertTrue(System.nanoTime() < deadline, "ready within 120 s");
+            Thread.sleep(100);
+        }
+    }
+
     private record Result(Map<Integer, Integer> statuses, int ok, int failures, long slowestMillis) {
     }
 
