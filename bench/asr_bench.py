@@ -174,12 +174,13 @@ def throughput(url: str, clients: int) -> float:
     return len(clips) / (time.perf_counter() - start)
 
 
-def run_peerbench(peer_dir: Path, threads: int) -> None:
+def run_peerbench(peer_dir: Path, threads: int, models: list[str], peers: str) -> None:
     rows, port = [], 18089
-    for model in ("tiny.en", "tiny.en-int8"):
+    one = eight = float("nan")
+    for model in models:
         proc = start_service(model, threads, port)
         try:
-            for r in peerbench(peer_dir, ["--only", "^$", "--service", f"http://127.0.0.1:{port}", "--threads", str(threads)]):
+            for r in peerbench(peer_dir, ["--only", "^$", "--service", f"http://127.0.0.1:{port}", "--threads", str(threads), "--timeout", "900"]):
                 rows.append({**r, "engine": "this service", "config": model})
             if model == "tiny.en":
                 url = f"http://127.0.0.1:{port}"
@@ -188,7 +189,7 @@ def run_peerbench(peer_dir: Path, threads: int) -> None:
         finally:
             proc.terminate()
             proc.wait(60)
-    rows += peerbench(peer_dir, ["--only", PEERS, "--threads", str(threads)])
+    rows += peerbench(peer_dir, ["--only", peers, "--threads", str(threads), "--timeout", "900"])
     print(f"| engine | config | 173 s file RTFx | WER | 21 short clips RTFx | WER | loadavg |")
     print("|---|---|---|---|---|---|---|")
     for r in rows:
@@ -207,9 +208,11 @@ def main() -> None:
     ap.add_argument("--engines", default="service,fw-int8,fw-fp32,transformers",
                     help="comma-separated subset of service, fw-int8, fw-fp32, transformers")
     ap.add_argument("--peerbench", type=Path, help="../shared/peerbench: the service and its peers in one table")
+    ap.add_argument("--models", default="tiny.en,tiny.en-int8", help="with --peerbench: models the service runs")
+    ap.add_argument("--peers", default=PEERS, help="with --peerbench: regex on peerbench config ids")
     args = ap.parse_args()
     if args.peerbench:
-        run_peerbench(args.peerbench, args.threads)
+        run_peerbench(args.peerbench, args.threads, args.models.split(","), args.peers)
         return
     truth = json.loads(TRUTH.read_text())
     ref = normalize(" ".join(s["text"] for s in truth["segments"]))
