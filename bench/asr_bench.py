@@ -71,7 +71,7 @@ def run_service(beam: int, threads: int, port: int = 18089) -> tuple[str, float]
     if not JAR.is_file():
         sys.exit(f"{JAR} is missing: ./mvnw -pl speech-runtime,onnx-export,asr-service package -DskipTests")
     env = dict(os.environ, ASR_MODELS_DIR=str(MODELS), ASR_DEFAULT_MODEL="tiny.en", ASR_BEAM_SIZE=str(beam),
-               SPEECH_ORT_INTRA_OP_THREADS=str(threads), QUARKUS_HTTP_PORT=str(port))
+               SPEECH_ORT_INTRA_OP_THREADS=str(threads), QUARKUS_HTTP_PORT=str(port), QUARKUS_HTTP_HOST="127.0.0.1")
     proc = subprocess.Popen(["java", "--enable-native-access=ALL-UNNAMED", "-jar", str(JAR)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         base = f"http://127.0.0.1:{port}"
@@ -134,7 +134,7 @@ def start_service(model: str, threads: int, port: int) -> subprocess.Popen:
     if not JAR.is_file():
         sys.exit(f"{JAR} is missing: ./mvnw -pl speech-runtime,onnx-export,asr-service package -DskipTests")
     env = dict(os.environ, ASR_MODELS_DIR=str(MODELS), ASR_DEFAULT_MODEL=model,
-               SPEECH_ORT_INTRA_OP_THREADS=str(threads), QUARKUS_HTTP_PORT=str(port))
+               SPEECH_ORT_INTRA_OP_THREADS=str(threads), QUARKUS_HTTP_PORT=str(port), QUARKUS_HTTP_HOST="127.0.0.1")
     proc = subprocess.Popen(["java", "--enable-native-access=ALL-UNNAMED", "-jar", str(JAR)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(1200):
