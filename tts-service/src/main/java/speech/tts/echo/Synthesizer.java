@@ -138,6 +138,11 @@ public final class Synthesizer implements AutoCloseable {
         return job.await();
     }
 
+    /** Refuses new requests (503) and waits up to {@code grace} for the open ones to end. */
+    public boolean drain(Duration grace) throws InterruptedException {
+        return scheduler.drain(grace);
+    }
+
     public EngineStats stats() {
         return scheduler.stats();
     }

@@ -2,8 +2,11 @@ package speech.tts.service;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +52,16 @@ public class ModelRegistry {
 
     void onStart(@Observes StartupEvent event) {
         CompletableFuture.runAsync(this::loadDefault);
+    }
+
+    /** After GracefulShutdown (it runs first), before the models close: requests in flight finish, then the DiT loops stop. */
+    void drainEngines(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE + 1) ShutdownEvent event) throws InterruptedException {
+        for (Synthesizer synthesizer : synthesizers.values()) {
+            if (!synthesizer.drain(Duration.ofSeconds(30))) {
+                LOG.warnf("the DiT engine still had work after 30 s; failing it (%s)", synthesizer.stats());
+            }
+            synthesizer.close();
+        }
     }
 
     void onStop(@Observes ShutdownEvent event) throws Exception {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcConnectionPool;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -84,8 +85,10 @@ public class Producers {
         return storage.orphanMinAge().orElse(shared ? SHARED_ORPHAN_MIN_AGE : Duration.ZERO);
     }
 
+    /** Reference encoding's queue; made at startup so its gauges (speech_queue_depth) exist before the first upload. */
     @Produces
     @ApplicationScoped
+    @Startup
     InferenceQueue inferenceQueue(TtsConfig config, MeterRegistry registry) {
         TtsConfig.Queue q = config.queue();
         return new InferenceQueue("tts", q.concurrency(), q.capacity(), q.retryAfterSeconds(), registry);
