@@ -32,7 +32,7 @@ jar="$root/tts-service/target/quarkus-app/quarkus-run.jar"
 if [ ! -f "$jar" ]; then echo "no $jar: run ./mvnw -pl speech-runtime,tts-service package -DskipTests for the service part"; exit 0; fi
 echo "== service: 1 vs 4 concurrent requests (num_steps ${SERVICE_STEPS:-8}, 640 latents, JFK voice)"
 port="${PORT:-18181}"; data="$work/data"; rm -rf "$data"
-TTS_MODELS_DIR="$work/models" TTS_DATA_DIR="$data" QUARKUS_HTTP_PORT="$port" TTS_QUEUE_CAPACITY=16 \
+TTS_MODELS_DIR="$work/models" TTS_DATA_DIR="$data" QUARKUS_HTTP_PORT="$port" SPEECH_QUEUE_CAPACITY=16 \
     java --enable-native-access=ALL-UNNAMED -jar "$jar" >"$work/service.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT

@@ -19,7 +19,7 @@ VERSIONS = ["1.30.0", "1.33.0"]
 MANIFESTS = sorted(p for p in K8S.glob("*.yaml") if p.name != "kustomization.yaml")
 PORTS = {"speech-asr": 8080, "speech-tts": 8081}
 SHUTDOWN_DELAY_SECONDS = 5  # quarkus.shutdown.delay (speech-runtime)
-LONGEST_REQUEST_SECONDS = 600  # asr.request-timeout, tts.queue.timeout
+LONGEST_REQUEST_SECONDS = 600  # speech.queue.timeout
 
 
 def docs(path: Path) -> list[dict]:

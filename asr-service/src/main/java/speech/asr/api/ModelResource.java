@@ -6,40 +6,27 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import java.util.List;
-import java.util.Map;
-import speech.asr.service.ModelRegistry;
-import speech.runtime.http.ApiException;
-import speech.runtime.model.Manifest;
-import speech.runtime.model.ModelLicense;
+import speech.asr.service.LoadedModel;
+import speech.runtime.info.ModelList;
+import speech.runtime.model.ModelNotFoundException;
+import speech.runtime.model.ModelRegistry;
 
-/** OpenAI's model list: every folder under asr.models-dir. */
+/** OpenAI's model list: every Whisper export under asr.models-dir, with its licence. */
 @Path("/v1/models")
 @Produces(MediaType.APPLICATION_JSON)
 public class ModelResource {
 
-    public record ModelJson(String id, String object, long created, @com.fasterxml.jackson.annotation.JsonProperty("owned_by") String ownedBy,
-                            ModelLicense license) {
-        static ModelJson of(Manifest manifest) {
-            return new ModelJson(manifest.dir().getFileName().toString(), "model", 0, "speech-platform", manifest.license());
-        }
-    }
-
-    public record ModelList(String object, List<ModelJson> data) {
-    }
-
     @Inject
-    ModelRegistry models;
+    ModelRegistry<LoadedModel> models;
 
     @GET
     public ModelList list() {
-        return new ModelList("list", models.ids().stream().flatMap(id -> models.manifest(id).stream()).map(ModelJson::of).toList());
+        return ModelList.of(models.manifests());
     }
 
     @GET
     @Path("/{id}")
-    public ModelJson get(@PathParam("id") String id) {
-        return models.manifest(id).map(ModelJson::of).orElseThrow(() ->
-                ApiException.notFound("model_not_found", "model '" + id + "' does not exist", Map.of("available", models.ids())));
+    public ModelList.Model get(@PathParam("id") String id) {
+        return models.manifest(id).map(ModelList.Model::of).orElseThrow(() -> new ModelNotFoundException(id, models.ids()));
     }
 }

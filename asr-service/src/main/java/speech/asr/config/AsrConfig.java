@@ -6,7 +6,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
-/** The ASR service's settings ({@code asr.*}); every key is overridable by env, e.g. ASR_MODELS_DIR. */
+/**
+ * The ASR service's settings ({@code asr.*}); every key is overridable by env, e.g. ASR_MODELS_DIR.
+ * The queue, the upload limit and model loading are the runtime's {@code speech.*} settings.
+ */
 @ConfigMapping(prefix = "asr")
 public interface AsrConfig {
 
@@ -15,26 +18,6 @@ public interface AsrConfig {
 
     /** Used when a request names no model (or OpenAI's "whisper-1"); loaded at startup. */
     String defaultModel();
-
-    /** Largest accepted upload in bytes; larger answers 413 with a JSON body. */
-    @WithDefault("26214400")
-    long maxUploadSize();
-
-    /** Requests decoded at the same time (their windows are batched together by the engine). */
-    @WithDefault("8")
-    int concurrency();
-
-    /** Requests allowed to wait for a worker; one more answers 429. */
-    @WithDefault("8")
-    int queueCapacity();
-
-    /** Seconds a client is told to wait after a 429. */
-    @WithDefault("5")
-    int retryAfterSeconds();
-
-    /** Whole-request deadline (queue wait + decoding); over it answers 504. */
-    @WithDefault("10m")
-    Duration requestTimeout();
 
     /** 30-second pieces of one long file decoded at the same time. */
     @WithDefault("4")

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,7 +24,10 @@ import speech.runtime.audio.AudioDecodeException;
 import speech.runtime.audio.FfmpegDecoder;
 import speech.runtime.audio.Pcm;
 import speech.runtime.engine.Job;
+import speech.runtime.config.RuntimeConfig;
 import speech.runtime.http.ApiException;
+import speech.runtime.http.UploadLimit;
+import speech.runtime.model.ModelRegistry;
 import speech.runtime.work.InferenceQueue;
 
 /** Checks a command against the model and the limits, then decodes the audio and runs the Transcriber on the bounded queue. */
@@ -34,23 +38,25 @@ public class TranscriptionService {
     }
 
     private final AsrConfig config;
-    private final ModelRegistry models;
+    private final ModelRegistry<LoadedModel> models;
     private final FfmpegDecoder ffmpeg;
     private final InferenceQueue queue;
+    private final Duration timeout;
+    private final UploadLimit uploadLimit;
     private final MeterRegistry registry;
-    private final AsrEngines engines;
     private final ExecutorService piecePool = Executors.newVirtualThreadPerTaskExecutor();
     private final Counter audioSeconds;
     private final DistributionSummary realTimeFactor;
 
-    public TranscriptionService(AsrConfig config, ModelRegistry models, AsrEngines engines, FfmpegDecoder ffmpeg, InferenceQueue queue,
-                                MeterRegistry registry) {
+    public TranscriptionService(AsrConfig config, RuntimeConfig runtime, ModelRegistry<LoadedModel> models, FfmpegDecoder ffmpeg,
+                                InferenceQueue queue, UploadLimit uploadLimit, MeterRegistry registry) {
         this.config = config;
         this.models = models;
         this.ffmpeg = ffmpeg;
         this.queue = queue;
+        this.timeout = runtime.queue().timeout();
+        this.uploadLimit = uploadLimit;
         this.registry = registry;
-        this.engines = engines;
         this.audioSeconds = Counter.builder("asr.audio.seconds").description("seconds of audio transcribed").register(registry);
         this.realTimeFactor = DistributionSummary.builder("asr.real.time.factor")
                 .description("processing time / audio duration per request").register(registry);
@@ -63,16 +69,25 @@ public class TranscriptionService {
 
     public Result transcribe(TranscribeCommand command) {
         checkFile(command);
-        WhisperModel model = models.require(command.model());
-        DecodingOptions options = options(command, model);
+        try (ModelRegistry.Lease<LoadedModel> lease = models.acquire(command.model())) {
+            return transcribe(command, lease);
+        }
+    }
 
+    private Result transcribe(TranscribeCommand command, ModelRegistry.Lease<LoadedModel> lease) {
+        WhisperModel model = lease.model().model();
+        DecodingOptions options = options(command, model);
         long start = System.nanoTime();
-        Transcript transcript = queue.submit(() -> run(model, command, options), config.requestTimeout());
+        Transcript transcript = queue.submit(() -> {
+            try (ModelRegistry.Lease<LoadedModel> job = lease.retain()) {
+                return run(job.model(), command, options);
+            }
+        }, timeout);
         double seconds = (System.nanoTime() - start) / 1e9;
 
         Timer.builder("asr.request").description("transcription requests, queue wait included")
                 .tags("model", model.id(), "task", command.task().apiName()).register(registry)
-                .record(java.time.Duration.ofNanos(System.nanoTime() - start));
+                .record(Duration.ofNanos(System.nanoTime() - start));
         audioSeconds.increment(transcript.duration());
         if (transcript.duration() > 0) {
             realTimeFactor.record(seconds / transcript.duration());
@@ -80,7 +95,8 @@ public class TranscriptionService {
         return new Result(transcript, model.id(), seconds);
     }
 
-    private Transcript run(WhisperModel model, TranscribeCommand command, DecodingOptions options) {
+    private Transcript run(LoadedModel loaded, TranscribeCommand command, DecodingOptions options) {
+        WhisperModel model = loaded.model();
         double maxSeconds = config.maxAudioDuration().toMillis() / 1000.0;
         Pcm pcm = ffmpeg.decode(command.file(), model.spec().audio().sampleRate(), maxSeconds);
         if (pcm.durationSeconds() > maxSeconds) {
@@ -90,8 +106,8 @@ public class TranscriptionService {
             throw new AudioDecodeException("the file contains no audio samples");
         }
         // The request queue already bounds the time; the job's own deadline only backs it up.
-        WhisperEngine engine = engines.of(model);
-        Job<Segment, Transcript> job = engine.open(config.requestTimeout());
+        WhisperEngine engine = loaded.engine();
+        Job<Segment, Transcript> job = engine.open(timeout);
         try {
             Transcript t = new Transcriber(engine, piecePool, config.parallelPieces()).transcribe(job, pcm.samples(), options, s -> { });
             job.complete(t);
@@ -132,9 +148,7 @@ public class TranscriptionService {
     }
 
     private void checkFile(TranscribeCommand command) {
-        if (command.fileSize() > config.maxUploadSize()) {
-            throw ApiException.payloadTooLarge("the file is " + command.fileSize() + " bytes; the limit is " + config.maxUploadSize() + " bytes");
-        }
+        uploadLimit.check(command.fileSize());
         if (command.fileSize() == 0) {
             throw new AudioDecodeException("the uploaded file is empty");
         }

@@ -37,9 +37,16 @@ public record WhisperManifest(
                                 int noSpeech, int noTimestamps, int timestampBegin) {
     }
 
+    /** The manifest's {@code format} of a Whisper export. */
+    public static final String FORMAT = "speech-platform/whisper";
+
+    public static boolean isWhisper(Manifest manifest) {
+        return FORMAT.equals(manifest.root().path("format").asText());
+    }
+
     public static WhisperManifest of(Manifest manifest) {
         JsonNode r = manifest.root();
-        if (!"speech-platform/whisper".equals(r.path("format").asText())) {
+        if (!isWhisper(manifest)) {
             throw new ModelException("model " + manifest.dir().getFileName() + " is not a Whisper export (format "
                     + r.path("format").asText("missing") + ")");
         }

@@ -7,7 +7,7 @@ import java.util.Map;
 public class BusyProfile implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of("asr.concurrency", "1", "asr.queue-capacity", "1", "asr.request-timeout", "100ms",
-                "asr.retry-after-seconds", "7");
+        return Map.of("speech.queue.concurrency", "1", "speech.queue.capacity", "1", "speech.queue.timeout", "100ms",
+                "speech.queue.retry-after-seconds", "7");
     }
 }

@@ -12,7 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
-import speech.asr.TestData;
+import speech.runtime.testing.TestData;
 import speech.runtime.work.InferenceQueue;
 
 /** A full queue answers 429 with Retry-After; a request over its deadline answers 504. */

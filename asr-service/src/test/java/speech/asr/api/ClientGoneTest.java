@@ -12,10 +12,10 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import org.junit.jupiter.api.Test;
-import speech.asr.TestData;
-import speech.asr.service.AsrEngines;
-import speech.asr.service.ModelRegistry;
+import speech.runtime.testing.TestData;
+import speech.asr.service.LoadedModel;
 import speech.runtime.engine.EngineStats;
+import speech.runtime.model.ModelRegistry;
 import speech.runtime.work.InferenceQueue;
 
 /** A client that disconnects mid-transcription cancels it: its lanes leave the engine within a few steps. */
@@ -26,10 +26,7 @@ class ClientGoneTest {
     URL base;
 
     @Inject
-    AsrEngines engines;
-
-    @Inject
-    ModelRegistry models;
+    ModelRegistry<LoadedModel> models;
 
     @Inject
     InferenceQueue queue;
@@ -62,8 +59,10 @@ class ClientGoneTest {
     }
 
     private EngineStats decoder() {
-        return engines.stats(models.require(null)).stream().filter(s -> s.name().endsWith("decoder")).findFirst()
-                .orElse(new EngineStats("none", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+        try (ModelRegistry.Lease<LoadedModel> lease = models.acquire(null)) {
+            return lease.model().engine().stats().stream().filter(s -> s.name().endsWith("decoder")).findFirst()
+                    .orElse(new EngineStats("none", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+        }
     }
 
     private static boolean waitFor(java.util.function.BooleanSupplier condition, long millis) throws InterruptedException {

@@ -13,8 +13,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import speech.asr.TestData;
 import speech.asr.Text;
+import speech.runtime.testing.Http;
+import speech.runtime.testing.TestData;
 
 /**
  * Any container ffmpeg reads is accepted: the JFK recording re-muxed (by ffmpeg, into target/) as
@@ -25,9 +26,7 @@ class ContainersTest {
 
     @BeforeEach
     void waitUntilReady() throws InterruptedException {
-        for (int i = 0; i < 600 && given().get("/q/health/ready").statusCode() != 200; i++) {
-            Thread.sleep(100);
-        }
+        Http.awaitReady(() -> given().get("/q/health/ready").statusCode());
     }
 
     @ParameterizedTest

@@ -24,8 +24,9 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import speech.asr.TestData;
 import speech.asr.Text;
+import speech.runtime.testing.Http;
+import speech.runtime.testing.TestData;
 
 /** The HTTP exchange of every endpoint and every error, against tiny.en and base from the test models dir. */
 @QuarkusTest
@@ -39,9 +40,7 @@ class TranscriptionResourceTest {
         io.restassured.RestAssured.config = io.restassured.RestAssured.config().jsonConfig(io.restassured.config.JsonConfig.jsonConfig()
                 .numberReturnType(io.restassured.path.json.config.JsonPathConfig.NumberReturnType.DOUBLE));
         // The default model loads in the background at startup; readiness turns UP when it is in.
-        for (int i = 0; i < 600 && given().get("/q/health/ready").statusCode() != 200; i++) {
-            Thread.sleep(100);
-        }
+        Http.awaitReady(() -> given().get("/q/health/ready").statusCode());
     }
 
     @Test

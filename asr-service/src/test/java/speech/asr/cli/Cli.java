@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import speech.runtime.testing.Http;
+import speech.runtime.testing.TestData;
 
 /** Runs bin/transcribe as a user would, against a given service URL. */
 final class Cli {
@@ -25,20 +27,12 @@ final class Cli {
 
     /** A clip from the shared test data ($SPEECH_SHARED_DIR, else the build's speech.shared-dir). */
     static Path clip(String name) {
-        String env = System.getenv("SPEECH_SHARED_DIR");
-        Path shared = env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("speech.shared-dir", "../../shared"));
-        return shared.resolve("speech").resolve("short").resolve(name).toAbsolutePath();
+        return TestData.speech("short/" + name);
     }
 
     /** The model loads in the background after start: --check rightly says "not ready" until then. */
-    static void awaitReady(URL base) throws IOException, InterruptedException {
-        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-        java.net.http.HttpRequest ready = java.net.http.HttpRequest.newBuilder(java.net.URI.create(base.toString()).resolve("/q/health/ready")).build();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (http.send(ready, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() != 200) {
-            assertTrue(System.nanoTime() < deadline, "service ready within 120 s");
-            Thread.sleep(200);
-        }
+    static void awaitReady(URL base) {
+        Http.awaitReady(java.net.URI.create(base.toString()));
     }
 
     static Run transcribe(URL base, Map<String, String> env, String... args) throws IOException, InterruptedException {

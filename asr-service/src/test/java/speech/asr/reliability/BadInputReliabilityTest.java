@@ -15,7 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import speech.asr.TestData;
+import speech.runtime.testing.TestData;
 
 /** Reliability: malformed, duplicated and oversized input gets a clear 4xx JSON error, never a 500 or an empty body. */
 @QuarkusTest

@@ -22,7 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
-import speech.asr.TestData;
+import speech.runtime.testing.TestData;
 
 /**
  * Reliability / overload: 16 clients posting without back-off (loopback, 30 s) get only 200 and 429,

@@ -12,7 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import speech.asr.TestData;
+import speech.runtime.testing.TestData;
 import speech.runtime.audio.FfmpegDecoder;
 import speech.runtime.engine.EngineStats;
 

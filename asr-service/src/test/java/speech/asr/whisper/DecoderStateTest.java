@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import speech.asr.TestData;
+import speech.runtime.testing.TestData;
 import speech.runtime.audio.FfmpegDecoder;
 
 /**

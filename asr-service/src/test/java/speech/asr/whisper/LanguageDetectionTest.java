@@ -9,8 +9,8 @@ import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import speech.asr.TestData;
 import speech.runtime.audio.FfmpegDecoder;
+import speech.runtime.testing.TestData;
 
 /** base (multilingual) names the language of real French, Russian and Chinese clips, and transcribes in it. */
 class LanguageDetectionTest {

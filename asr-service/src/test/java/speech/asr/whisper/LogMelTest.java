@@ -10,9 +10,9 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import speech.asr.TestData;
 import speech.runtime.audio.FfmpegDecoder;
 import speech.runtime.audio.Pcm;
+import speech.runtime.testing.TestData;
 
 /** Parity with transformers' WhisperFeatureExtractor on real clips (golden files from src-python/tests/java_fixtures/logmel_golden.py). */
 class LogMelTest {

@@ -15,9 +15,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import speech.asr.TestData;
 import speech.asr.Text;
 import speech.runtime.audio.FfmpegDecoder;
+import speech.runtime.testing.TestData;
 
 /**
  * The 173 s file of 42 ground-truth clips joined by 0.75 s silences, with tiny.en: every clip's text

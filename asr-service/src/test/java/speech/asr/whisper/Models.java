@@ -4,7 +4,7 @@ import ai.onnxruntime.OrtException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import speech.asr.TestData;
+import speech.runtime.testing.TestData;
 import speech.runtime.engine.EngineLimits;
 import speech.runtime.model.Manifest;
 import speech.runtime.ort.OrtSessions;

@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import speech.asr.TestData;
 import speech.runtime.audio.FfmpegDecoder;
+import speech.runtime.testing.TestData;
 
 /** Cuts of the 173 s file fall inside its 0.75 s silences, and pieces cover it end to end, none over 30 s. */
 class SilenceSplitterTest {

@@ -9,9 +9,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import speech.asr.TestData;
 import speech.asr.Text;
 import speech.runtime.audio.FfmpegDecoder;
+import speech.runtime.testing.TestData;
 
 /** tiny.en on real English clips: exact JFK (greedy and beam), WER on the ground-truth set, fallback, invariants. */
 class TranscriberTest {

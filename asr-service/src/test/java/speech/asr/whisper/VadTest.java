@@ -8,7 +8,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import speech.asr.TestData;
+import speech.runtime.testing.TestData;
 import speech.asr.Text;
 import speech.runtime.audio.FfmpegDecoder;
 

@@ -9,11 +9,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
-import speech.asr.TestData;
 import speech.runtime.audio.FfmpegDecoder;
 import speech.runtime.model.Manifest;
 import speech.runtime.ort.OrtSessions;
 import speech.runtime.ort.OrtSettings;
+import speech.runtime.testing.TestData;
 
 /** Closing a model while a transcription runs ends that transcription with an exception, not a native crash. */
 class WhisperModelCloseTest {

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import speech.asr.TestData;
 import speech.runtime.model.Manifest;
+import speech.runtime.testing.TestData;
 
 /** Expected ids are what the Hugging Face `tokenizers` library gives for the same tokenizer.json files. */
 class WhisperTokenizerTest {

@@ -3,12 +3,22 @@ package speech.runtime.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Optional;
+import speech.runtime.model.ModelRegistry;
 
-/** Settings shared by both services: ONNX Runtime execution and ffmpeg ({@code speech.*}). */
+/** Settings shared by both services ({@code speech.*}): ONNX Runtime, ffmpeg, the request queue, uploads, loaded models. */
 @ConfigMapping(prefix = "speech")
 public interface RuntimeConfig {
 
+    Service service();
+
     Ort ort();
+
+    Queue queue();
+
+    Upload upload();
+
+    Models models();
 
     Ffmpeg ffmpeg();
 
@@ -50,5 +60,55 @@ public interface RuntimeConfig {
 
         @WithDefault("5m")
         Duration timeout();
+    }
+
+    interface Service {
+        /** Short service name: the queue's metric tag ({@code queue="asr"}) and /v1/info's {@code service}. */
+        @WithDefault("speech")
+        String name();
+    }
+
+    interface Queue {
+        /** Requests running at once. */
+        @WithDefault("1")
+        int concurrency();
+
+        /** Requests waiting for a worker; one more answers 429. */
+        @WithDefault("8")
+        int capacity();
+
+        /** Whole-request deadline (queue wait + work); over it answers 504. */
+        @WithDefault("10m")
+        Duration timeout();
+
+        /** Seconds a client is told to wait after a 429. */
+        @WithDefault("5")
+        int retryAfterSeconds();
+    }
+
+    interface Upload {
+        /** Largest accepted upload (the audio file); larger answers 413 with the JSON error. */
+        @WithDefault("26214400")
+        long maxBytes();
+    }
+
+    interface Models {
+        /** Models loaded at once; loading one more unloads the least recently used idle one. 0 = no bound. */
+        @WithDefault("0")
+        int maxLoaded();
+
+        /** Unload a model unused this long (frees GPU memory; it loads again on the next request). Unset = never. */
+        Optional<Duration> idleUnload();
+
+        /** Wait before retrying a failed load; doubles per failure up to {@code retry-max}. */
+        @WithDefault("1s")
+        Duration retryInitial();
+
+        @WithDefault("1m")
+        Duration retryMax();
+
+        default ModelRegistry.Settings registrySettings() {
+            return new ModelRegistry.Settings(maxLoaded(), idleUnload(), retryInitial(), retryMax());
+        }
     }
 }

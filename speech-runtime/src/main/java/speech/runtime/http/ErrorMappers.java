@@ -10,6 +10,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import speech.runtime.audio.AudioDecodeException;
 import speech.runtime.error.InvalidRequestException;
 import speech.runtime.model.ModelException;
+import speech.runtime.model.ModelNotFoundException;
 
 /**
  * Every error leaves the services here, as an {@link ApiError} JSON body. Bodies never carry a
@@ -42,6 +43,11 @@ public class ErrorMappers {
     public Response model(ModelException e) {
         LOG.error("model unusable: " + e.getMessage());
         return body(503, ApiError.of(503, "model_unavailable", e.getMessage(), null, null)).header("Retry-After", 30).build();
+    }
+
+    @ServerExceptionMapper
+    public Response modelNotFound(ModelNotFoundException e) {
+        return body(404, ApiError.of(404, "model_not_found", e.getMessage(), null, java.util.Map.<String, Object>of("available", e.available()))).build();
     }
 
     @ServerExceptionMapper

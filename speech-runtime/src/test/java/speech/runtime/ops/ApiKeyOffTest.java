@@ -8,6 +8,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import java.net.URL;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
+import speech.runtime.testing.Http;
 
 /** No {@code speech.api-key}: the API is open, and readiness reports it accepts requests. */
 @QuarkusTest

@@ -12,6 +12,7 @@ import java.net.URL;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import speech.runtime.testing.Http;
 
 /** {@code speech.api-key} set (and CORS on): /v1 needs the Bearer key, health and metrics stay open. */
 @QuarkusTest

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import speech.runtime.testing.Http;
 
 /**
  * Fires the event Quarkus fires on SIGTERM (with {@code quarkus.shutdown.delay-enabled}) while an

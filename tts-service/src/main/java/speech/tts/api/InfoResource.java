@@ -1,44 +1,48 @@
 package speech.tts.api;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import speech.runtime.info.BuildInfo;
-import speech.runtime.ort.OrtSessions;
-import speech.tts.service.ModelRegistry;
+import speech.runtime.engine.EngineStats;
+import speech.runtime.info.ServiceInfo;
+import speech.runtime.model.ModelLicense;
+import speech.runtime.model.ModelRegistry;
+import speech.tts.echo.EchoModel;
+import speech.tts.service.LoadedModel;
 
+/** What is running: build and provider (the runtime's part), the default model once it is loaded, and its DiT scheduler. */
 @Path("/v1/info")
 public class InfoResource {
 
-    private static final BuildInfo BUILD = BuildInfo.load();
+    /** {@code batched_chunks}: the graph takes per-lane conditioning, so a long text's chunks share DiT steps. */
+    public record ModelInfo(String id, String manifestSha256, int ditLayers, boolean batchedChunks, ModelLicense license) {
+    }
 
-    private final ModelRegistry models;
-    private final OrtSessions sessions;
+    /** {@code engine}: rows (lanes) per DiT step, queue, K/V memory in use. */
+    public record Info(@JsonUnwrapped ServiceInfo service, ModelInfo model, String modelStatus, EngineStats engine) {
+    }
 
-    InfoResource(ModelRegistry models, OrtSessions sessions) {
+    private final ModelRegistry<LoadedModel> models;
+    private final ServiceInfo.Source service;
+
+    InfoResource(ModelRegistry<LoadedModel> models, ServiceInfo.Source service) {
         this.models = models;
-        this.sessions = sessions;
+        this.service = service;
     }
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    public Map<String, Object> info() {
-        Map<String, Object> info = new LinkedHashMap<>();
-        info.put("service", "tts-service");
-        info.put("version", BUILD.version());
-        info.put("git_commit", BUILD.gitCommit());
-        info.put("git_dirty", BUILD.gitDirty());
-        info.put("build_time", BUILD.buildTime());
-        info.put("model", models.loadedDefault().map(m -> Map.of("id", m.id(), "manifest_sha256", m.manifest().sha256(),
-                "dit_layers", m.constants().layers(), "batched_chunks", m.perLaneConditioning(),
-                "license", m.manifest().license())).orElse(null));
-        info.put("model_status", models.status());
-        info.put("engine", models.engineStats().orElse(null)); // rows (lanes) per DiT step, queue, K/V memory in use
-        info.put("execution_provider", sessions.providerInUse());
-        info.put("provider_fallback_reason", sessions.fallbackReason().orElse(null));
-        return info;
+    public Info info() {
+        String status = models.readiness().reason();
+        return models.defaultId().flatMap(models::acquireIfLoaded).map(lease -> {
+            try (lease) {
+                EchoModel m = lease.model().model();
+                ModelInfo model = new ModelInfo(m.id(), m.manifest().sha256(), m.constants().layers(), m.perLaneConditioning(),
+                        m.manifest().license());
+                return new Info(service.now(), model, status, lease.model().synthesizer().stats());
+            }
+        }).orElseGet(() -> new Info(service.now(), null, status, null));
     }
 }

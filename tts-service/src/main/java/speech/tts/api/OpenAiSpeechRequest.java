@@ -8,13 +8,11 @@ import speech.tts.service.SpeakCommand;
 
 /**
  * OpenAI's POST /v1/audio/speech body: model, input, voice (a voice id or name), response_format
- * (default mp3, as OpenAI), speed, stream_format (audio | sse). OpenAI model names (tts-1, tts-1-hd, gpt-4o-mini-tts) mean the default model.
+ * (default mp3, as OpenAI), speed, stream_format (audio | sse). OpenAI model names (tts-1, …) mean the default model (EchoModels).
  * Fields OpenAI clients may add but this model cannot honour (instructions) are rejected, not ignored.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record OpenAiSpeechRequest(String model, String input, String voice, String responseFormat, Double speed, String instructions, String streamFormat) {
-
-    private static final java.util.Set<String> OPENAI_MODELS = java.util.Set.of("tts-1", "tts-1-hd", "gpt-4o-mini-tts");
 
     SpeakCommand toCommand() {
         if (instructions != null && !instructions.isBlank()) {
@@ -26,8 +24,7 @@ public record OpenAiSpeechRequest(String model, String input, String voice, Stri
         if (responseFormat != null && AudioFormat.parse(responseFormat).isEmpty()) {
             throw ApiException.invalidParam("response_format", "response_format must be one of " + AudioFormat.names());
         }
-        String modelId = model == null || OPENAI_MODELS.contains(model) ? null : model;
-        return new SpeakCommand(input, voice, true, modelId, responseFormat == null ? "mp3" : responseFormat, null,
+        return new SpeakCommand(input, voice, true, model, responseFormat == null ? "mp3" : responseFormat, null,
                 speed == null ? 1.0 : speed, SamplerSettings.Overrides.NONE);
     }
 }

@@ -14,7 +14,9 @@ import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import speech.runtime.http.ApiException;
-import speech.tts.service.ModelRegistry;
+import speech.runtime.info.ModelList;
+import speech.runtime.model.ModelRegistry;
+import speech.tts.service.LoadedModel;
 import speech.tts.service.SpeechService;
 import speech.tts.service.VoiceService;
 
@@ -24,9 +26,9 @@ public class OpenAiSpeechResource {
 
     private final SpeechService speech;
     private final VoiceService voices;
-    private final ModelRegistry models;
+    private final ModelRegistry<LoadedModel> models;
 
-    OpenAiSpeechResource(SpeechService speech, VoiceService voices, ModelRegistry models) {
+    OpenAiSpeechResource(SpeechService speech, VoiceService voices, ModelRegistry<LoadedModel> models) {
         this.speech = speech;
         this.voices = voices;
         this.models = models;
@@ -56,9 +58,7 @@ public class OpenAiSpeechResource {
     @GET
     @Path("models")
     @Produces(MediaType.APPLICATION_JSON)
-    public Map<String, Object> models() {
-        List<Map<String, Object>> data = models.ids().stream().map(id -> Map.<String, Object>of("id", id, "object", "model",
-                "created", 0, "owned_by", "speech-platform", "license", models.manifest(id).license())).toList();
-        return Map.of("object", "list", "data", data);
+    public ModelList models() {
+        return ModelList.of(models.manifests());
     }
 }

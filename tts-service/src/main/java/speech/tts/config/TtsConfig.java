@@ -6,7 +6,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
-/** TTS service settings ({@code tts.*}; env TTS_MODELS_DIR, TTS_DATA_DIR, …). */
+/**
+ * TTS service settings ({@code tts.*}; env TTS_MODELS_DIR, TTS_DATA_DIR, …). The queue, the upload limit
+ * and model loading are the runtime's {@code speech.*} settings.
+ */
 @ConfigMapping(prefix = "tts")
 public interface TtsConfig {
 
@@ -26,8 +29,6 @@ public interface TtsConfig {
     Voices voices();
 
     Speech speech();
-
-    Queue queue();
 
     Storage storage();
 
@@ -49,10 +50,6 @@ public interface TtsConfig {
     }
 
     interface Voices {
-        /** Largest accepted reference upload (bytes); larger answers 413. */
-        @WithDefault("52428800")
-        long maxUploadBytes();
-
         @WithDefault("10")
         double minSeconds();
 
@@ -92,23 +89,6 @@ public interface TtsConfig {
         /** Sample only the latents a chunk's text needs (a speaking-rate estimate), sequence_length being the most. */
         @WithDefault("true")
         boolean fitLengthToText();
-    }
-
-    interface Queue {
-        /** Syntheses running at once. */
-        @WithDefault("1")
-        int concurrency();
-
-        /** Requests waiting beyond that; more answer 429. */
-        @WithDefault("8")
-        int capacity();
-
-        /** A request taking longer is cancelled with 504. */
-        @WithDefault("10m")
-        Duration timeout();
-
-        @WithDefault("10")
-        int retryAfterSeconds();
     }
 
     /**

@@ -4,12 +4,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcConnectionPool;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
-import speech.runtime.work.InferenceQueue;
 import speech.tts.config.TtsConfig;
 import speech.tts.store.BlobStore;
 import speech.tts.store.CrashPoints;
@@ -19,7 +16,7 @@ import speech.tts.store.S3BlobStore;
 import speech.tts.store.GenerationStore;
 import speech.tts.store.VoiceStore;
 
-/** The database, the blob store and the stores over them (see {@link TtsConfig.Storage}); the bounded inference queue. */
+/** The database, the blob store and the stores over them (see {@link TtsConfig.Storage}). */
 @ApplicationScoped
 public class Producers {
 
@@ -83,18 +80,5 @@ public class Producers {
         TtsConfig.Storage storage = config.storage();
         boolean shared = storage.database().url().isPresent() || storage.blobs() == TtsConfig.Storage.BlobKind.S3;
         return storage.orphanMinAge().orElse(shared ? SHARED_ORPHAN_MIN_AGE : Duration.ZERO);
-    }
-
-    /** Reference encoding's queue; made at startup so its gauges (speech_queue_depth) exist before the first upload. */
-    @Produces
-    @ApplicationScoped
-    @Startup
-    InferenceQueue inferenceQueue(TtsConfig config, MeterRegistry registry) {
-        TtsConfig.Queue q = config.queue();
-        return new InferenceQueue("tts", q.concurrency(), q.capacity(), q.retryAfterSeconds(), registry);
-    }
-
-    void close(@Disposes InferenceQueue queue) {
-        queue.close();
     }
 }

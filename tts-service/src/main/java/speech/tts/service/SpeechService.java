@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
 import java.io.IOException;
 import java.util.concurrent.BlockingQueue;
@@ -18,7 +19,9 @@ import speech.runtime.audio.AudioEncoder;
 import speech.runtime.audio.AudioFormat;
 import speech.runtime.audio.Pcm;
 import speech.runtime.engine.Job;
+import speech.runtime.config.RuntimeConfig;
 import speech.runtime.http.ApiException;
+import speech.runtime.model.ModelRegistry;
 import speech.runtime.http.DiskBudget;
 import speech.tts.config.TtsConfig;
 import speech.tts.echo.EchoModel;
@@ -43,7 +46,8 @@ public class SpeechService {
     private static final SecureRandom SEEDS = new SecureRandom();
 
     private final TtsConfig config;
-    private final ModelRegistry models;
+    private final ModelRegistry<LoadedModel> models;
+    private final Duration timeout;
     private final VoiceService voices;
     private final GenerationStore generations;
     private final AudioEncoder encoder;
@@ -53,10 +57,11 @@ public class SpeechService {
     private final Timer generationTime;
     private final Timer timeToFirstAudio;
 
-    SpeechService(TtsConfig config, ModelRegistry models, VoiceService voices, GenerationStore generations,
-                  AudioEncoder encoder, ObjectMapper json, MeterRegistry registry) {
+    SpeechService(TtsConfig config, RuntimeConfig runtime, ModelRegistry<LoadedModel> models, VoiceService voices,
+                  GenerationStore generations, AudioEncoder encoder, ObjectMapper json, MeterRegistry registry) {
         this.config = config;
         this.models = models;
+        this.timeout = runtime.queue().timeout();
         this.voices = voices;
         this.generations = generations;
         this.encoder = encoder;
@@ -101,7 +106,7 @@ public class SpeechService {
         if (!(command.speed() >= 0.25 && command.speed() <= 4.0)) {
             throw ApiException.invalidParam("speed", "speed must be between 0.25 and 4.0");
         }
-        EchoModel model = models.model(command.model());
+        EchoModel model = modelFor(command.model());
         Voice voice = command.voice() == null ? null : (command.voiceByName() ? voices.byIdOrName(command.voice()) : voices.get(command.voice()))
                 .orElseThrow(() -> ApiException.notFound("voice_not_found", "no voice '" + command.voice() + "'; GET /v1/voices lists them", null));
         if (voice != null && !voice.model().equals(model.id())) {
@@ -125,11 +130,24 @@ public class SpeechService {
         if (stream != null && p.command().speed() != 1.0) {
             throw ApiException.invalidParam("speed", "a streamed answer is spoken at speed 1.0");
         }
+        try (ModelRegistry.Lease<LoadedModel> lease = models.acquire(p.model().id())) {
+            return speak(p, stream, onClientGone, lease.model());
+        }
+    }
+
+    /** The model a request names, for checking the request against; the synthesis holds a lease of its own. */
+    private EchoModel modelFor(String requested) {
+        try (ModelRegistry.Lease<LoadedModel> lease = models.acquire(requested)) {
+            return lease.model().model();
+        }
+    }
+
+    private Speech speak(Prepared p, AudioStream.Out stream, Consumer<Runnable> onClientGone, LoadedModel loaded) {
         long start = System.nanoTime();
         long[] firstAudio = {-1};
         BlockingQueue<float[]> pieces = new LinkedBlockingQueue<>();
-        Synthesizer synthesizer = models.synthesizer(p.model());
-        Job<float[], Synthesizer.Result> job = synthesizer.open(config.queue().timeout(), piece -> {
+        Synthesizer synthesizer = loaded.synthesizer();
+        Job<float[], Synthesizer.Result> job = synthesizer.open(timeout, piece -> {
             if (firstAudio[0] < 0) {
                 firstAudio[0] = System.nanoTime() - start;
                 timeToFirstAudio.record(firstAudio[0], TimeUnit.NANOSECONDS);
@@ -137,7 +155,7 @@ public class SpeechService {
             pieces.add(piece);
         });
         onClientGone.accept(job::cancel);
-        synthesizer.start(job, p.text(), () -> voices.speaker(p.model(), p.voice()), p.settings(), Synthesizer.seeded(p.seed()), stream != null);
+        synthesizer.start(job, p.text(), () -> voices.speaker(loaded.model(), p.voice()), p.settings(), Synthesizer.seeded(p.seed()), stream != null);
         if (stream != null) {
             relay(job, pieces, new AudioStream(p.format(), p.model().constants().sampleRate(), encoder, stream), start);
         }
@@ -161,7 +179,7 @@ public class SpeechService {
 
     /** Writes each final piece as it arrives, on the request's thread, until the job ends or its deadline passes. */
     private void relay(Job<float[], Synthesizer.Result> job, BlockingQueue<float[]> pieces, AudioStream audio, long start) {
-        long deadline = start + config.queue().timeout().toNanos();
+        long deadline = start + timeout.toNanos();
         try (audio) {
             while (!(job.isDone() && pieces.isEmpty()) && System.nanoTime() - deadline < 0) {
                 float[] piece = pieces.poll(50, TimeUnit.MILLISECONDS);

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import ai.onnxruntime.OrtException;
 import java.util.Locale;
 import java.util.Map;
@@ -13,7 +14,10 @@ import java.util.Optional;
 import speech.runtime.audio.AudioProbe;
 import speech.runtime.audio.FfmpegDecoder;
 import speech.runtime.audio.Pcm;
+import speech.runtime.config.RuntimeConfig;
 import speech.runtime.http.ApiException;
+import speech.runtime.http.UploadLimit;
+import speech.runtime.model.ModelRegistry;
 import speech.runtime.http.DiskBudget;
 import speech.runtime.work.InferenceQueue;
 import speech.tts.config.TtsConfig;
@@ -38,19 +42,23 @@ public class VoiceService {
     private final TtsConfig config;
     private final VoiceStore voices;
     private final GenerationStore generations;
-    private final ModelRegistry models;
+    private final ModelRegistry<LoadedModel> models;
     private final FfmpegDecoder decoder;
     private final InferenceQueue queue;
+    private final Duration timeout;
+    private final UploadLimit uploadLimit;
     private final AudioProbe probe;
 
-    VoiceService(TtsConfig config, VoiceStore voices, GenerationStore generations, ModelRegistry models,
-                 FfmpegDecoder decoder, AudioProbe probe, InferenceQueue queue) {
+    VoiceService(TtsConfig config, VoiceStore voices, GenerationStore generations, ModelRegistry<LoadedModel> models,
+                 FfmpegDecoder decoder, AudioProbe probe, InferenceQueue queue, UploadLimit uploadLimit, RuntimeConfig runtime) {
         this.config = config;
         this.voices = voices;
         this.generations = generations;
         this.models = models;
         this.decoder = decoder;
         this.queue = queue;
+        this.timeout = runtime.queue().timeout();
+        this.uploadLimit = uploadLimit;
         this.probe = probe;
     }
 
@@ -64,19 +72,25 @@ public class VoiceService {
             throw ApiException.invalidParam("file", "a reference recording is required as multipart field 'file'");
         }
         new DiskBudget(config.dataDir(), config.minFreeDiskBytes()).require();
-        long size = size(upload);
-        if (size > config.voices().maxUploadBytes()) {
-            throw ApiException.payloadTooLarge("the reference file is " + size / 1_048_576 + " MiB; the limit is "
-                    + config.voices().maxUploadBytes() / 1_048_576 + " MiB");
-        }
+        uploadLimit.check(size(upload));
         String mediaType = ReferenceAudio.mediaType(probe.probe(upload));
-        EchoModel model = models.model(null);
+        try (ModelRegistry.Lease<LoadedModel> lease = models.acquire(null)) {
+            return create(name, upload, mediaType, lease);
+        }
+    }
+
+    private Voice create(String name, Path upload, String mediaType, ModelRegistry.Lease<LoadedModel> lease) {
+        EchoModel model = lease.model().model();
         Pcm pcm = decoder.decode(upload, model.constants().sampleRate(), config.voices().maxSeconds());
         checkDuration(pcm.durationSeconds());
         if (pcm.peak() < SILENCE_PEAK) {
             throw ApiException.invalidParam("file", "the reference recording is silent; upload 10 s or more of clear speech");
         }
-        Codec.Latent latent = queue.submit(() -> model.codec().referenceLatent(pcm.samples()), config.queue().timeout());
+        Codec.Latent latent = queue.submit(() -> {
+            try (ModelRegistry.Lease<LoadedModel> work = lease.retain()) {
+                return work.model().model().codec().referenceLatent(pcm.samples());
+            }
+        }, timeout);
         return voices.create(new VoiceStore.NewVoice(name, pcm.durationSeconds(), mediaType, upload, latent.data(), latent.frames(),
                 model.constants().latentDim(), model.id()));
     }
@@ -114,7 +128,7 @@ public class VoiceService {
         if (!voices.deleteWithGenerations(id, generations)) {
             return false;
         }
-        models.loaded().forEach(model -> model.conditioning().forget(id));
+        models.forEachLoaded(loaded -> loaded.model().conditioning().forget(id));
         return true;
     }
 

@@ -9,16 +9,15 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import speech.runtime.testing.Http;
 
 @QuarkusTest
 class OperabilityTest {
 
     @Test
     void readyOnceTheGraphsLoad() throws InterruptedException {
-        for (int i = 0; i < 600 && given().get("/q/health/ready").statusCode() != 200; i++) {
-            Thread.sleep(100);
-        }
-        given().get("/q/health/ready").then().body("checks.find { it.name == 'echo-tts-model' }.data.status",
+        Http.awaitReady(() -> given().get("/q/health/ready").statusCode());
+        given().get("/q/health/ready").then().body("checks.find { it.name == 'default-model' }.data.reason",
                 containsString("echo-tts-tiny loaded"));
         given().get("/q/health/live").then().statusCode(200);
     }

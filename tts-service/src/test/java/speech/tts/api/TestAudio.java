@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import speech.tts.testing.Fixtures;
+import speech.runtime.testing.TestData;
 
 /** Reference recordings for API tests: real speech from ../shared, generated bad inputs in target/. */
 final class TestAudio {
@@ -18,11 +18,11 @@ final class TestAudio {
 
     /** JFK, 11 s of real speech. */
     static Path jfk() {
-        return Fixtures.speech("short/en_jfk.wav");
+        return TestData.speech("short/en_jfk.wav");
     }
 
     static Path jfkMp3() {
-        return Fixtures.speech("short/en_jfk.mp3");
+        return TestData.speech("short/en_jfk.mp3");
     }
 
     static synchronized Path silent() {

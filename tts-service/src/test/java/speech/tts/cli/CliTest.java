@@ -16,7 +16,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import speech.tts.testing.Fixtures;
+import speech.runtime.testing.Http;
+import speech.runtime.testing.TestData;
 
 /** bin/voices and bin/speak against the running service: the happy path and the documented exit codes. */
 @QuarkusTest
@@ -33,13 +34,7 @@ class CliTest {
     /** Graphs may still be loading right after start: --check rightly says "not ready" until then. */
     @BeforeEach
     void ready() throws Exception {
-        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-        java.net.http.HttpRequest ready = java.net.http.HttpRequest.newBuilder(base.toURI().resolve("/q/health/ready")).build();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (http.send(ready, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() != 200) {
-            assertTrue(System.nanoTime() < deadline, "service ready within 120 s");
-            Thread.sleep(200);
-        }
+        Http.awaitReady(base.toURI());
     }
 
     Run run(String script, Map<String, String> env, String... args) throws IOException, InterruptedException {
@@ -72,7 +67,7 @@ class CliTest {
 
     @Test
     void createSpeakInTheVoiceByNameAndDelete() throws Exception {
-        Run created = run("voices", "create", "CLI voice", Fixtures.speech("short/en_jfk.wav").toString());
+        Run created = run("voices", "create", "CLI voice", TestData.speech("short/en_jfk.wav").toString());
         assertEquals(0, created.exit(), created.err());
         String id = created.out().strip();
         assertTrue(id.startsWith("voice_"), id);

@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import speech.tts.testing.Fixtures;
+import speech.runtime.testing.TestData;
 import speech.tts.testing.PackagedService;
 import speech.tts.testing.PostgresServer;
 import speech.tts.testing.SeaweedServer;
@@ -35,7 +35,7 @@ class TwoReplicasIT {
                     "TTS_STORAGE_S3_ACCESS_KEY", SeaweedServer.ACCESS_KEY,
                     "TTS_STORAGE_S3_SECRET_KEY", SeaweedServer.SECRET_KEY);
             try (PackagedService a = PackagedService.ready("a", shared); PackagedService b = PackagedService.ready("b", shared)) {
-                byte[] reference = Files.readAllBytes(Fixtures.speech("short/en_jfk.wav"));
+                byte[] reference = Files.readAllBytes(TestData.speech("short/en_jfk.wav"));
                 String voice = a.createVoice(reference);
 
                 HttpResponse<byte[]> spoken = b.post("/v1/speech", SPEAK.formatted(voice));

@@ -16,7 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import speech.tts.testing.Fixtures;
+import speech.runtime.testing.TestData;
 
 /** Reliability: malformed, duplicated and hostile input gets a clear 4xx JSON error, never a 500, a 404 or an empty body. */
 @QuarkusTest
@@ -41,7 +41,7 @@ class BadInputReliabilityTest {
 
     @Test
     void twoFilePartsAreRefused() throws Exception {
-        byte[] wav = Files.readAllBytes(Fixtures.speech("short/en_jfk.wav"));
+        byte[] wav = Files.readAllBytes(TestData.speech("short/en_jfk.wav"));
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.write(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\ntwins\r\n").getBytes(StandardCharsets.UTF_8));
         for (int i = 0; i < 2; i++) {

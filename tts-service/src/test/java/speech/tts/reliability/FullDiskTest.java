@@ -9,7 +9,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import speech.tts.testing.Fixtures;
+import speech.runtime.testing.TestData;
 
 /**
  * Reliability / full disk: with less free space than the service keeps (simulated by a budget larger
@@ -30,7 +30,7 @@ class FullDiskTest {
     void newVoicesAndStoredSpeechAre507() {
         long generations = given().get("/v1/generations").then().statusCode(200).extract().jsonPath().getLong("total");
         long voices = given().get("/v1/voices").then().statusCode(200).extract().jsonPath().getLong("total");
-        given().multiPart("name", "no-room").multiPart("file", Fixtures.speech("short/en_jfk.wav").toFile(), "audio/wav")
+        given().multiPart("name", "no-room").multiPart("file", TestData.speech("short/en_jfk.wav").toFile(), "audio/wav")
                 .post("/v1/voices").then().statusCode(507).contentType(ContentType.JSON).body("error.code", equalTo("insufficient_storage"));
         given().contentType(ContentType.JSON).body(Map.of("text", "No room.", "num_steps", 4, "sequence_length", 40))
                 .post("/v1/speech").then().statusCode(507).contentType(ContentType.JSON).body("error.code", equalTo("insufficient_storage"));

@@ -2,40 +2,29 @@ package speech.tts.testing;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import speech.runtime.testing.TestData;
 
-/** Paths of the shared read-only data and the exported test models (system properties set by Maven). */
+/** Echo-TTS fixtures under the shared data, the tiny test export, and tolerance helpers (paths from the runtime's {@link TestData}). */
 public final class Fixtures {
 
     private Fixtures() {
     }
 
-    public static Path shared() {
-        return Path.of(System.getProperty("speech.shared-dir", "../../shared")).toAbsolutePath().normalize();
-    }
-
     public static Path echo() {
-        return shared().resolve("fixtures/echo-tts");
+        return TestData.shared().resolve("fixtures/echo-tts");
     }
 
     public static Safetensors echoCase(String name) {
         return Safetensors.read(echo().resolve("cases").resolve(name + ".safetensors"));
     }
 
-    public static Path modelsDir() {
-        return Path.of(System.getProperty("speech.test.models-dir", "../onnx-export/target/models")).toAbsolutePath().normalize();
-    }
-
     /** The tiny Echo-TTS export the Java tests run on. */
     public static Path tinyEcho() {
-        return modelsDir().resolve("echo-tts-tiny");
+        return TestData.modelsDir().resolve("echo-tts-tiny");
     }
 
     public static boolean tinyEchoExported() {
         return Files.isRegularFile(tinyEcho().resolve("manifest.json"));
-    }
-
-    public static Path speech(String relative) {
-        return shared().resolve("speech").resolve(relative);
     }
 
     /** max |a − b| over all elements. */

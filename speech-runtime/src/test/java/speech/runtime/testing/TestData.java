@@ -1,4 +1,4 @@
-package speech.asr;
+package speech.runtime.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,16 +9,22 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Where the tests find ../shared and the exported test models (system properties set by Maven). */
+/**
+ * Where the tests of every module find ../shared and the exported test models (system properties set
+ * by Maven; {@code SPEECH_SHARED_DIR} for the shared data when it lives elsewhere).
+ */
 public final class TestData {
 
     private TestData() {
     }
 
     public static Path shared() {
-        return Path.of(System.getProperty("speech.shared-dir", "../../shared")).toAbsolutePath().normalize();
+        String env = System.getenv("SPEECH_SHARED_DIR");
+        String dir = System.getProperty("speech.shared-dir", env != null && !env.isBlank() ? env : "../../shared");
+        return Path.of(dir).toAbsolutePath().normalize();
     }
 
+    /** A file under {@code shared/speech}, e.g. {@code short/en_jfk.wav}. */
     public static Path speech(String relative) {
         return shared().resolve("speech").resolve(relative);
     }
@@ -27,6 +33,7 @@ public final class TestData {
         return Path.of(System.getProperty("speech.test.models-dir", "../onnx-export/target/models")).toAbsolutePath().normalize();
     }
 
+    /** An exported test model's folder; fails loudly (naming the command that exports it) when it is missing. */
     public static Path model(String id) {
         Path dir = modelsDir().resolve(id);
         if (!Files.isRegularFile(dir.resolve("manifest.json"))) {
@@ -45,6 +52,7 @@ public final class TestData {
         }
     }
 
+    /** A raw little-endian float32 file (the golden vectors under shared/). */
     public static float[] readF32(Path file) {
         try {
             ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);

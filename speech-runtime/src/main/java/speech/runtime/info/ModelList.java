@@ -1,0 +1,21 @@
+package speech.runtime.info;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+import speech.runtime.model.Manifest;
+import speech.runtime.model.ModelLicense;
+
+/** OpenAI's {@code GET /v1/models} body, with each model's licence. */
+public record ModelList(String object, List<Model> data) {
+
+    public record Model(String id, String object, long created, @JsonProperty("owned_by") String ownedBy, ModelLicense license) {
+
+        public static Model of(Manifest manifest) {
+            return new Model(manifest.dir().getFileName().toString(), "model", 0, "speech-platform", manifest.license());
+        }
+    }
+
+    public static ModelList of(List<Manifest> manifests) {
+        return new ModelList("list", manifests.stream().map(Model::of).toList());
+    }
+}
