@@ -45,7 +45,7 @@ class GracefulShutdownIT {
                 "--enable-native-access=ALL-UNNAMED", "-XX:ErrorFile=target/hs_err_pid%p.log", "-jar", JAR.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(Map.of("QUARKUS_HTTP_PORT", String.valueOf(port), "QUARKUS_HTTP_HOST", "127.0.0.1",
                 "ASR_MODELS_DIR", System.getProperty("speech.test.models-dir"), "ASR_DEFAULT_MODEL", "tiny.en",
-                "SPEECH_ORT_PROVIDER", "cpu", "SPEECH_QUEUE_CAPACITY", "16", "QUARKUS_SHUTDOWN_DELAY", "2s"));
+                "SPEECH_ORT_PROVIDER", "cpu", "SPEECH_QUEUE_CAPACITY", "16", "SPEECH_ADMISSION_MAX_IN_FLIGHT", "24", "QUARKUS_SHUTDOWN_DELAY", "2s"));
         Process service = pb.start();
         try {
             awaitReady(base, service, log);
