@@ -3,6 +3,7 @@ package speech.asr.api;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Locale;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import speech.asr.whisper.Segment;
 import speech.asr.whisper.Transcript;
 
@@ -12,13 +13,16 @@ public final class TranscriptWriter {
     private TranscriptWriter() {
     }
 
+    @Schema(name = "Transcription", description = "response_format json (the default)")
     public record Json(String text) {
     }
 
+    @Schema(name = "TranscriptionVerbose", description = "response_format verbose_json: language, duration and timed segments")
     public record VerboseJson(String task, String language, double duration, String text, List<SegmentJson> segments,
                               @JsonProperty("x_processing_seconds") double processingSeconds, @JsonProperty("x_model") String model) {
     }
 
+    @Schema(name = "TranscriptionSegment", description = "One segment; times in seconds from the start of the recording")
     public record SegmentJson(int id, int seek, double start, double end, String text, List<Integer> tokens, double temperature,
                               @JsonProperty("avg_logprob") double avgLogprob,
                               @JsonProperty("compression_ratio") double compressionRatio,

@@ -3,6 +3,8 @@ package speech.asr.api;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.jboss.resteasy.reactive.PartType;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
@@ -14,7 +16,13 @@ import speech.runtime.http.FormParts;
 /** The multipart form of OpenAI's /v1/audio/transcriptions and /translations, and its parsing. */
 public class TranscriptionForm {
 
+    /** The items timestamp_granularities[] accepts, for the OpenAPI document (an array's enum belongs to its items). */
+    @Schema(name = "TimestampGranularity", type = SchemaType.STRING, enumeration = {"segment"})
+    static final class TimestampGranularity {
+    }
+
     @RestForm
+    @Schema(required = true, description = "The recording: any audio or video container ffmpeg reads (wav, mp3, flac, ogg, m4a, webm, mp4 …)")
     public FileUpload file;
 
     /** Every file part, to refuse a second 'file'. */
@@ -23,22 +31,27 @@ public class TranscriptionForm {
 
     @RestForm
     @PartType("text/plain")
+    @Schema(description = "Model id from GET /v1/models; `whisper-1` or none means the default", example = "whisper-1")
     public String model;
 
     @RestForm
     @PartType("text/plain")
+    @Schema(description = "ISO-639-1 code of the spoken language; detected when absent", example = "en")
     public String language;
 
     @RestForm
     @PartType("text/plain")
+    @Schema(description = "Text that precedes the audio: spellings, names, style", example = "Kennedy's inaugural address.")
     public String prompt;
 
     @RestForm("response_format")
     @PartType("text/plain")
+    @Schema(enumeration = {"json", "text", "srt", "verbose_json", "vtt"}, defaultValue = "json", description = "Body format of the answer")
     public String responseFormat;
 
     @RestForm
     @PartType("text/plain")
+    @Schema(type = SchemaType.NUMBER, minimum = "0", maximum = "1", defaultValue = "0", description = "Sampling temperature; 0 decodes greedily with the fallback ladder")
     public String temperature;
 
     /** faster-whisper's name; true (the default) decodes only the speech regions. */
@@ -47,9 +60,11 @@ public class TranscriptionForm {
     public String vadFilter;
 
     @RestForm("timestamp_granularities[]")
+    @Schema(type = SchemaType.ARRAY, implementation = TimestampGranularity.class, description = "Only with verbose_json; `segment` is supported, `word` answers 400")
     public List<String> timestampGranularities;
 
     @RestForm("timestamp_granularities")
+    @Schema(type = SchemaType.ARRAY, implementation = TimestampGranularity.class, description = "Alias of timestamp_granularities[] for clients that send it without brackets")
     public List<String> timestampGranularitiesPlain;
 
     /** The requested format; timestamp_granularities[] is checked against it (only 'segment', only with verbose_json). */

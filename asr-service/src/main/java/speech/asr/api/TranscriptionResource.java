@@ -11,8 +11,14 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import speech.asr.service.TranscriptionService;
 import speech.asr.whisper.Task;
+import speech.runtime.http.OpenApiDocument;
 
 /** OpenAI-compatible speech to text: parse the form into a command, run the service, write the requested format. */
 @Path("/v1/audio")
@@ -28,7 +34,22 @@ public class TranscriptionResource {
     @Path("/transcriptions")
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Produces({MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN, "application/x-subrip", "text/vtt"})
-    @Operation(summary = "Transcribe audio into the input language")
+    @Tag(name = "Transcription", description = "Speech to text in the spoken language (OpenAI-compatible)")
+    @Operation(operationId = "createTranscription", summary = "Transcribe audio into the input language",
+            description = "OpenAI-compatible. Any audio or video container ffmpeg reads; long recordings are cut at silences and "
+                    + "decoded in parallel, with absolute timestamps. `model` is a model id from GET /v1/models (`whisper-1` or none "
+                    + "means the default).")
+    @APIResponse(responseCode = "200", description = "The transcript in the requested response_format", content = {
+            @Content(mediaType = "application/json", schema = @Schema(anyOf = {TranscriptWriter.Json.class, TranscriptWriter.VerboseJson.class})),
+            @Content(mediaType = "text/plain", schema = @Schema(type = SchemaType.STRING, example = "And so my fellow Americans, ask not what your country can do for you.")),
+            @Content(mediaType = "application/x-subrip", schema = @Schema(type = SchemaType.STRING, example = "1\n00:00:00,000 --> 00:00:04,000\nAnd so my fellow Americans\n")),
+            @Content(mediaType = "text/vtt", schema = @Schema(type = SchemaType.STRING, example = "WEBVTT\n\n00:00:00.000 --> 00:00:04.000\nAnd so my fellow Americans\n"))})
+    @APIResponse(responseCode = "400", ref = OpenApiDocument.BAD_REQUEST)
+    @APIResponse(responseCode = "404", ref = OpenApiDocument.NOT_FOUND)
+    @APIResponse(responseCode = "413", ref = OpenApiDocument.PAYLOAD_TOO_LARGE)
+    @APIResponse(responseCode = "415", ref = OpenApiDocument.UNSUPPORTED_MEDIA_TYPE)
+    @APIResponse(responseCode = "429", ref = OpenApiDocument.TOO_MANY_REQUESTS)
+    @APIResponse(responseCode = "504", ref = OpenApiDocument.GATEWAY_TIMEOUT)
     public Response transcriptions(@BeanParam TranscriptionForm form) {
         return transcribe(form, Task.TRANSCRIBE);
     }
@@ -37,7 +58,21 @@ public class TranscriptionResource {
     @Path("/translations")
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Produces({MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN, "application/x-subrip", "text/vtt"})
-    @Operation(summary = "Translate audio into English (multilingual models)")
+    @Tag(name = "Translation", description = "Speech in any language to English text (OpenAI-compatible)")
+    @Operation(operationId = "createTranslation", summary = "Translate audio into English",
+            description = "OpenAI-compatible. Needs a multilingual model (an English-only `.en` model answers 400 on `model`); "
+                    + "`language` names the spoken language when known.")
+    @APIResponse(responseCode = "200", description = "The transcript in the requested response_format", content = {
+            @Content(mediaType = "application/json", schema = @Schema(anyOf = {TranscriptWriter.Json.class, TranscriptWriter.VerboseJson.class})),
+            @Content(mediaType = "text/plain", schema = @Schema(type = SchemaType.STRING, example = "And so my fellow Americans, ask not what your country can do for you.")),
+            @Content(mediaType = "application/x-subrip", schema = @Schema(type = SchemaType.STRING, example = "1\n00:00:00,000 --> 00:00:04,000\nAnd so my fellow Americans\n")),
+            @Content(mediaType = "text/vtt", schema = @Schema(type = SchemaType.STRING, example = "WEBVTT\n\n00:00:00.000 --> 00:00:04.000\nAnd so my fellow Americans\n"))})
+    @APIResponse(responseCode = "400", ref = OpenApiDocument.BAD_REQUEST)
+    @APIResponse(responseCode = "404", ref = OpenApiDocument.NOT_FOUND)
+    @APIResponse(responseCode = "413", ref = OpenApiDocument.PAYLOAD_TOO_LARGE)
+    @APIResponse(responseCode = "415", ref = OpenApiDocument.UNSUPPORTED_MEDIA_TYPE)
+    @APIResponse(responseCode = "429", ref = OpenApiDocument.TOO_MANY_REQUESTS)
+    @APIResponse(responseCode = "504", ref = OpenApiDocument.GATEWAY_TIMEOUT)
     public Response translations(@BeanParam TranscriptionForm form) {
         return transcribe(form, Task.TRANSLATE);
     }

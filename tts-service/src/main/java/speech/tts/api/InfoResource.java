@@ -5,6 +5,9 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import speech.runtime.engine.EngineStats;
 import speech.runtime.info.ServiceInfo;
 import speech.runtime.model.ModelLicense;
@@ -14,6 +17,7 @@ import speech.tts.service.LoadedModel;
 
 /** What is running: build and provider (the runtime's part), the default model once it is loaded, and its DiT scheduler. */
 @Path("/v1/info")
+@Tag(name = "Service", description = "What is running: version, build, model, execution provider")
 public class InfoResource {
 
     /** {@code batched_chunks}: the graph takes per-lane conditioning, so a long text's chunks share DiT steps. */
@@ -33,6 +37,9 @@ public class InfoResource {
     }
 
     @GET
+    @Operation(operationId = "getInfo", summary = "Version, build, models and execution provider",
+            description = "What is running: version and git commit, the default model and its licence, and the ONNX Runtime provider in use.")
+    @APIResponse(responseCode = "200", description = "The service's facts")
     @Produces(MediaType.APPLICATION_JSON)
     public Info info() {
         String status = models.readiness().reason();

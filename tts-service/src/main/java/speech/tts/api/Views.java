@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
 import java.util.function.Function;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import speech.runtime.model.ModelLicense;
+import speech.tts.echo.SamplerSettings;
 import speech.tts.store.GenerationStore.Generation;
 import speech.tts.store.Page;
 import speech.tts.store.VoiceStore.Voice;
@@ -25,7 +28,8 @@ final class Views {
     }
 
     record GenerationView(String id, String object, String voiceId, String model, String text, String format, String mediaType,
-                          double durationSeconds, long processingMs, long seed, JsonNode settings, long bytes, String createdAt,
+                          double durationSeconds, long processingMs, long seed,
+                          @Schema(implementation = SamplerSettings.class, description = "The sampler settings the generation used") JsonNode settings, long bytes, String createdAt,
                           String audioUrl) {
         static GenerationView of(Generation g) {
             JsonNode settings;
@@ -44,6 +48,20 @@ final class Views {
         static <S, T> ListView<T> of(Page<S> page, Function<S, T> view) {
             return new ListView<>("list", page.data().stream().map(view).toList(), page.total(), page.limit(), page.offset(), page.hasMore());
         }
+    }
+
+    /** GET /v1/audio/voices, as OpenAI-style clients read it. */
+    record AudioVoiceList(String object, List<AudioVoice> voices) {
+    }
+
+    record AudioVoice(String voiceId, String name) {
+    }
+
+    @Schema(name = "Model")
+    record ModelView(String id, String object, long created, String ownedBy, ModelLicense license) {
+    }
+
+    record ModelList(String object, List<ModelView> data) {
     }
 
     static double round(double seconds) {

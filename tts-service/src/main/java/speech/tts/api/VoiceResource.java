@@ -14,17 +14,35 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 import speech.runtime.http.ApiException;
 import speech.runtime.http.FormParts;
+import speech.runtime.http.OpenApiDocument;
 import speech.tts.service.VoiceService;
 
 @Path("/v1/voices")
+@Tag(name = "Voices", description = "Reference recordings to speak in")
 @Produces(MediaType.APPLICATION_JSON)
 public class VoiceResource {
 
     private final VoiceService voices;
+
+    /** The multipart form of POST /v1/voices, for the OpenAPI document (the method reads the parts itself). */
+    @Schema(name = "VoiceUpload", requiredProperties = {"name", "file"})
+    static final class VoiceUpload {
+        @Schema(description = "Unique name; usable wherever a voice id is", example = "narrator")
+        public String name;
+        @Schema(description = "The reference recording: 10 s to 5 min of one speaker, any container ffmpeg reads", type = SchemaType.STRING, format = "binary")
+        public String file;
+    }
 
     VoiceResource(VoiceService voices) {
         this.voices = voices;
@@ -32,7 +50,16 @@ public class VoiceResource {
 
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
-    @Operation(summary = "Create a voice from a 10 s – 5 min reference recording (multipart: name, file)")
+    @Operation(operationId = "createVoice", summary = "Create a voice from a reference recording",
+            description = "Multipart: `name` (unique) and `file`, 10 s to 5 min of one speaker in any container ffmpeg reads. "
+                    + "The answer's Location is the new voice.")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.MULTIPART_FORM_DATA, schema = @Schema(implementation = VoiceUpload.class)))
+    @APIResponse(responseCode = "201", description = "The voice", headers = @Header(name = "Location", description = "/v1/voices/{id}",
+            schema = @Schema(type = SchemaType.STRING)), content = @Content(mediaType = "application/json", schema = @Schema(implementation = Views.VoiceView.class)))
+    @APIResponse(responseCode = "400", ref = OpenApiDocument.BAD_REQUEST)
+    @APIResponse(responseCode = "413", ref = OpenApiDocument.PAYLOAD_TOO_LARGE)
+    @APIResponse(responseCode = "415", ref = OpenApiDocument.UNSUPPORTED_MEDIA_TYPE)
+    @APIResponse(responseCode = "507", ref = OpenApiDocument.INSUFFICIENT_STORAGE)
     public Response create(@RestForm String name, @RestForm(FileUpload.ALL) List<FileUpload> uploads) {
         FileUpload file = FormParts.single(uploads, "file");
         Views.VoiceView voice = Views.VoiceView.of(voices.create(name, file == null ? null : file.uploadedFile()));
@@ -40,7 +67,9 @@ public class VoiceResource {
     }
 
     @GET
-    @Operation(summary = "Voices, newest first")
+    @Operation(operationId = "listVoices", summary = "Voices, newest first", description = "Paged by `limit` and `offset`; `has_more` says whether more follow.")
+    @APIResponse(responseCode = "200", description = "One page of voices")
+    @APIResponse(responseCode = "400", ref = OpenApiDocument.BAD_REQUEST)
     public Views.ListView<Views.VoiceView> list(@QueryParam("limit") @DefaultValue(Paging.DEFAULT_LIMIT) String limit,
                                                 @QueryParam("offset") @DefaultValue("0") String offset) {
         return Views.ListView.of(voices.list(Paging.limit(limit), Paging.offset(offset)), Views.VoiceView::of);
@@ -48,6 +77,9 @@ public class VoiceResource {
 
     @GET
     @Path("{id}")
+    @Operation(operationId = "getVoice", summary = "One voice", description = "Its name, reference duration and media type, and where its audio is.")
+    @APIResponse(responseCode = "200", description = "The voice", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Views.VoiceView.class)))
+    @APIResponse(responseCode = "404", ref = OpenApiDocument.NOT_FOUND)
     public Views.VoiceView get(@PathParam("id") String id) {
         return voices.get(id).map(Views.VoiceView::of).orElseThrow(() -> notFound(id));
     }
@@ -55,7 +87,9 @@ public class VoiceResource {
     @GET
     @Path("{id}/audio")
     @Produces(MediaType.WILDCARD)
-    @Operation(summary = "The reference recording as uploaded, with its real Content-Type")
+    @Operation(operationId = "getVoiceAudio", summary = "The reference recording", description = "As uploaded, with its real Content-Type.")
+    @APIResponse(responseCode = "200", description = "The recording", content = @Content(mediaType = "audio/*", schema = @Schema(type = SchemaType.STRING, format = "binary")))
+    @APIResponse(responseCode = "404", ref = OpenApiDocument.NOT_FOUND)
     public Response audio(@PathParam("id") String id) {
         var voice = voices.get(id).orElseThrow(() -> notFound(id));
         return Response.ok(voices.audio(id).orElseThrow(() -> notFound(id)), voice.mediaType()).build();
@@ -63,7 +97,9 @@ public class VoiceResource {
 
     @DELETE
     @Path("{id}")
-    @Operation(summary = "Delete a voice: its reference, its speaker latent and the audio generated with it")
+    @Operation(operationId = "deleteVoice", summary = "Delete a voice", description = "Its reference, its speaker latent and the generations made with it, in one transaction.")
+    @APIResponse(responseCode = "204", description = "Deleted")
+    @APIResponse(responseCode = "404", ref = OpenApiDocument.NOT_FOUND)
     public Response delete(@PathParam("id") String id) {
         if (!voices.delete(id)) {
             throw notFound(id);

@@ -1,0 +1,147 @@
+package speech.conformance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The clients users really point at these services, against both packaged jars, each started once for
+ * all of them: the official OpenAI SDKs (Python and Node), the OpenAPI linter on the served documents,
+ * and Swagger UI in Chromium. Each suite runs as its own process; its output is printed and a non-zero
+ * exit fails the test with that output.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class) // quick checks first: a broken document fails in seconds
+class ConformanceIT {
+
+    static final Path BASE = Path.of("").toAbsolutePath();
+    static final String SHARED = System.getProperty("speech.shared-dir");
+    static final String MODELS = System.getProperty("speech.test.models-dir");
+
+    static PackagedService asr;
+    static PackagedService tts;
+
+    @BeforeAll
+    static void start() throws Exception {
+        // One worker and a queue of one: the SDK suites can fill it and see RateLimitError (429 + Retry-After).
+        asr = PackagedService.start("asr-service", Map.of("ASR_MODELS_DIR", MODELS, "ASR_DEFAULT_MODEL", "tiny.en",
+                "ASR_CONCURRENCY", "1", "ASR_QUEUE_CAPACITY", "1"));
+        Path data = BASE.resolve("target/tts-data");
+        deleteTree(data);
+        tts = PackagedService.start("tts-service", Map.of("TTS_MODELS_DIR", MODELS, "TTS_DEFAULT_MODEL", "echo-tts-tiny",
+                "TTS_DATA_DIR", data.toString()));
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        if (tts != null) {
+            tts.close();
+        }
+        if (asr != null) {
+            asr.close();
+        }
+    }
+
+    @Test
+    @Order(4)
+    void officialPythonSdk() throws Exception {
+        run(List.of(BASE.resolve("target/sdk-venv/bin/python").toString(), "-m", "unittest", "-v", "test_openai_sdk"),
+                BASE.resolve("src/test/python"));
+    }
+
+    @Test
+    @Order(5)
+    void officialNodeSdk() throws Exception {
+        run(List.of("node", "--test", "--test-reporter=spec", "src/test/js/openai-sdk.test.mjs"), BASE);
+    }
+
+    @Test
+    @Order(3)
+    void swaggerUiInChromium() throws Exception {
+        run(List.of("node", "src/test/js/swagger-ui.mjs"), BASE);
+    }
+
+    @Test
+    @Order(1)
+    void servedOpenApiDocumentsLintWithoutErrors() throws Exception {
+        Path dir = Files.createDirectories(BASE.resolve("target/openapi"));
+        List<String> command = new ArrayList<>(List.of(BASE.resolve("node_modules/.bin/redocly").toString(), "lint", "--config", "redocly.yaml"));
+        for (PackagedService service : List.of(asr, tts)) {
+            Path doc = dir.resolve(service.name + ".json");
+            Files.writeString(doc, service.get("/q/openapi?format=json"));
+            command.add(doc.toString());
+        }
+        run(command, BASE); // redocly exits non-zero on any error; redocly.yaml explains the warnings it keeps
+    }
+
+    @Test
+    @Order(2)
+    void generatedJavaClientsTalkToBothServices() throws Exception {
+        File jfk = Path.of(SHARED, "speech", "short", "en_jfk.wav").toFile();
+        var asrClient = new speech.client.asr.ApiClient();
+        asrClient.updateBaseUri(asr.url);
+        assertTrue(new speech.client.asr.api.ModelsApi(asrClient).listModels().getData().stream().anyMatch(m -> "tiny.en".equals(m.getId())));
+        var transcript = new speech.client.asr.api.TranscriptionApi(asrClient)
+                .createTranscription(jfk, "tiny.en", "en", null, "json", null, null, null).getTranscription();
+        assertTrue(transcript.getText().toLowerCase().contains("ask not what your country can do for you"), transcript.getText());
+        var missing = assertThrows(speech.client.asr.ApiException.class, () -> new speech.client.asr.api.ModelsApi(asrClient).retrieveModel("nope"));
+        assertEquals(404, missing.getCode());
+        assertTrue(missing.getResponseBody().contains("model_not_found"), missing.getResponseBody());
+
+        var ttsClient = new speech.client.tts.ApiClient();
+        ttsClient.updateBaseUri(tts.url);
+        var voices = new speech.client.tts.api.VoicesApi(ttsClient);
+        var voice = voices.createVoiceWithHttpInfo("generated-client-jfk", jfk);
+        assertEquals(201, voice.getStatusCode());
+        assertEquals(voice.getData().getId(), voices.getVoice(voice.getData().getId()).getId());
+        File audio = new speech.client.tts.api.SpeechApi(ttsClient).createSpeech(new speech.client.tts.model.CreateSpeechRequest()
+                .input("Hello from a generated client.").voice("generated-client-jfk")
+                .responseFormat(speech.client.tts.model.CreateSpeechRequest.ResponseFormatEnum.WAV));
+        byte[] head = Arrays.copyOf(Files.readAllBytes(audio.toPath()), 4);
+        assertEquals("RIFF", new String(head, java.nio.charset.StandardCharsets.US_ASCII));
+        voices.deleteVoice(voice.getData().getId());
+        assertEquals(404, assertThrows(speech.client.tts.ApiException.class, () -> voices.getVoice(voice.getData().getId())).getCode());
+    }
+
+    static void run(List<String> command, Path dir) throws IOException, InterruptedException {
+        Path out = Files.createTempFile(BASE.resolve("target"), "suite", ".log");
+        ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(command)).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(out.toFile());
+        pb.environment().putAll(Map.of("ASR_URL", asr.url, "TTS_URL", tts.url, "SPEECH_SHARED_DIR", SHARED,
+                "SCREENSHOTS", BASE.resolve("target/swagger-ui").toString()));
+        pb.environment().putAll(Map.of("REDOCLY_TELEMETRY", "off", "REDOCLY_SUPPRESS_UPDATE_NOTICE", "true", "NO_COLOR", "1"));
+        Process p = pb.start();
+        boolean done = p.waitFor(20, TimeUnit.MINUTES);
+        if (!done) {
+            p.destroyForcibly();
+        }
+        String output = Files.readString(out);
+        System.out.println(output);
+        assertEquals(0, done ? p.exitValue() : -1, String.join(" ", command) + (done ? "" : " timed out") + ":\n" + output);
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (var paths = Files.walk(dir)) {
+                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+}
