@@ -33,8 +33,9 @@ async function execute(block) {
   return { status, live };
 }
 
+/** A multipart field of the request body (Swagger UI renders each as a table row named after the property). */
 async function formField(block, name) {
-  return block.locator(`tr[data-param-name="${name}"]`);
+  return block.locator(`tr[data-property-name="${name}"]`);
 }
 
 try {
@@ -45,6 +46,8 @@ try {
   await page.goto(`${process.env.ASR_URL}/q/swagger-ui`);
   const transcribe = await tryItOut(page, 'post', '/v1/audio/transcriptions');
   await (await formField(transcribe, 'file')).locator('input[type=file]').setInputFiles(jfk);
+  // the form offers timestamp_granularities[]=segment, which goes with verbose_json
+  await (await formField(transcribe, 'response_format')).locator('select').selectOption('verbose_json');
   const t = await execute(transcribe);
   await page.screenshot({ path: path.join(shots, 'asr-transcription.png'), fullPage: true });
   assert.equal(t.status, 200, await t.live.first().innerText());
@@ -54,7 +57,7 @@ try {
   // TTS: create a voice from the same recording, then speak with it by name
   await page.goto(`${process.env.TTS_URL}/q/swagger-ui`);
   const create = await tryItOut(page, 'post', '/v1/voices');
-  await (await formField(create, 'name')).locator('input').fill('swagger-jfk');
+  await (await formField(create, 'name')).locator('input[type=text]').fill('swagger-jfk');
   await (await formField(create, 'file')).locator('input[type=file]').setInputFiles(jfk);
   const c = await execute(create);
   await page.screenshot({ path: path.join(shots, 'tts-voice-created.png'), fullPage: true });

@@ -9,7 +9,9 @@ import re
 import unittest
 from pathlib import Path
 
-import httpx
+import json
+import urllib.request
+import uuid
 import openai
 from openai import OpenAI
 
@@ -153,12 +155,16 @@ class Speech(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        # OpenAI has no voice upload: this service's own endpoint, through the SDK's HTTP client library
-        with JFK.open("rb") as f:
-            r = httpx.post(os.environ["TTS_URL"] + "/v1/voices", files={"file": ("jfk.wav", f, "audio/wav")},
-                           data={"name": "sdk-python-jfk"}, timeout=120)
-        assert r.status_code == 201, r.text
-        cls.voice = r.json()["name"]  # the OpenAI endpoint takes a voice id or name
+        # OpenAI has no voice upload: this service's own multipart endpoint, with the standard library
+        boundary = uuid.uuid4().hex
+        body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nsdk-python-jfk\r\n"
+                f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"jfk.wav\"\r\n"
+                f"Content-Type: audio/wav\r\n\r\n").encode() + JFK.read_bytes() + f"\r\n--{boundary}--\r\n".encode()
+        request = urllib.request.Request(os.environ["TTS_URL"] + "/v1/voices", data=body, method="POST",
+                                         headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+        with urllib.request.urlopen(request, timeout=120) as r:
+            assert r.status == 201, r.status
+            cls.voice = json.load(r)["name"]  # the OpenAI endpoint takes a voice id or name
 
     def test_every_response_format_returns_that_audio_and_speed_shortens(self):
         # The SDK sends Accept: application/octet-stream: the service answered 406 before issue 11.

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -89,6 +91,50 @@ class ConformanceIT {
         run(command, BASE); // redocly exits non-zero on any error; redocly.yaml explains the warnings it keeps
     }
 
+    /**
+     * Every status the services' @QuarkusTest API tests saw (their %test access log: "METHOD path status")
+     * is documented for that operation in the served document. Requests to paths or methods that are
+     * no operation (the tests' unknown-endpoint checks) are not operations, so not checked.
+     */
+    @Test
+    @Order(1)
+    void statusesTheApiTestsObserveAreDocumented() throws Exception {
+        List<String> undocumented = new ArrayList<>();
+        int checked = 0;
+        for (PackagedService service : List.of(asr, tts)) {
+            Path observed = BASE.resolveSibling(service.name).resolve("target/api-tests/observed-statuses.log");
+            assertTrue(Files.isRegularFile(observed), observed + " is missing: the module's API tests run before this (./mvnw -B verify)");
+            JsonNode paths = new ObjectMapper().readTree(service.get("/q/openapi?format=json")).path("paths");
+            for (String line : Files.readAllLines(observed)) {
+                String[] f = line.trim().split(" ");
+                if (f.length != 3 || !f[1].startsWith("/v1/")) {
+                    continue;
+                }
+                var operation = operation(paths, f[0].toLowerCase(java.util.Locale.ROOT), f[1]);
+                if (operation.isPresent()) {
+                    checked++;
+                    if (!operation.get().path("responses").has(f[2])) {
+                        undocumented.add(service.name + ": " + line.trim());
+                    }
+                }
+            }
+        }
+        assertTrue(checked > 50, "only " + checked + " API-test requests matched an operation");
+        assertEquals(List.of(), undocumented.stream().distinct().toList(), "statuses the API tests saw but the document does not list");
+    }
+
+    /** The documented operation for a concrete path: templates like /v1/voices/{id} match one segment per parameter. */
+    static java.util.Optional<JsonNode> operation(JsonNode paths, String method, String path) {
+        for (var it = paths.fields(); it.hasNext(); ) {
+            var entry = it.next();
+            String regex = entry.getKey().replaceAll("\\{[^/]+}", "[^/]+");
+            if (path.matches(regex) && entry.getValue().has(method)) {
+                return java.util.Optional.of(entry.getValue().get(method));
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     @Test
     @Order(2)
     void generatedJavaClientsTalkToBothServices() throws Exception {
@@ -97,7 +143,7 @@ class ConformanceIT {
         asrClient.updateBaseUri(asr.url);
         assertTrue(new speech.client.asr.api.ModelsApi(asrClient).listModels().getData().stream().anyMatch(m -> "tiny.en".equals(m.getId())));
         var transcript = new speech.client.asr.api.TranscriptionApi(asrClient)
-                .createTranscription(jfk, "tiny.en", "en", null, "json", null, null, null).getTranscription();
+                .createTranscription(jfk, "tiny.en", "en", null, "json", null, List.of(), List.of()).getTranscription();
         assertTrue(transcript.getText().toLowerCase().contains("ask not what your country can do for you"), transcript.getText());
         var missing = assertThrows(speech.client.asr.ApiException.class, () -> new speech.client.asr.api.ModelsApi(asrClient).retrieveModel("nope"));
         assertEquals(404, missing.getCode());
