@@ -175,7 +175,7 @@ class Speech(unittest.TestCase):
             with self.subTest(fmt):
                 kwargs = {} if fmt == "mp3" else {"response_format": fmt}
                 r = client.audio.speech.with_raw_response.create(model="tts-1", voice=self.voice, input="Hello there.", **kwargs)
-                audio = r.read()
+                audio = r.content
                 self.assertEqual(200, r.status_code)
                 self.assertTrue(r.headers["content-type"].startswith(MEDIA[fmt]), r.headers["content-type"])
                 self.assertGreater(len(audio), 100)

@@ -102,7 +102,7 @@ class ConformanceIT {
         List<String> undocumented = new ArrayList<>();
         int checked = 0;
         for (PackagedService service : List.of(asr, tts)) {
-            Path observed = BASE.resolveSibling(service.name).resolve("target/api-tests/observed-statuses.log");
+            Path observed = BASE.resolveSibling(service.name).resolve("target/api-tests-observed-statuses.log");
             assertTrue(Files.isRegularFile(observed), observed + " is missing: the module's API tests run before this (./mvnw -B verify)");
             JsonNode paths = new ObjectMapper().readTree(service.get("/q/openapi?format=json")).path("paths");
             for (String line : Files.readAllLines(observed)) {
