@@ -18,7 +18,6 @@ from openai import OpenAI
 SPEECH = Path(os.environ["SPEECH_SHARED_DIR"]) / "speech"
 JFK = SPEECH / "short" / "en_jfk.wav"
 BONJOUR = SPEECH / "short" / "fr_bonjour.wav"
-LONG = SPEECH / "long" / "en_concat_ground_truth_long.wav"
 
 
 def asr() -> OpenAI:
@@ -93,14 +92,14 @@ class Transcriptions(unittest.TestCase):
         self.assertIn("tiny.en", str(e.exception.body))
 
     def test_a_full_queue_is_a_rate_limit_error_with_retry_after(self):
-        # ConformanceIT starts the ASR service with one worker and a queue of one: the third concurrent
-        # long recording cannot be admitted
+        # ConformanceIT starts the ASR service with one worker and a queue of one: of six requests sent
+        # at once, one runs, one waits and the others cannot be admitted
         def transcribe(_):
-            with LONG.open("rb") as f:
+            with JFK.open("rb") as f:
                 return asr().audio.transcriptions.create(model="tiny.en", file=f, response_format="text")
 
-        with concurrent.futures.ThreadPoolExecutor(4) as pool:
-            outcomes = [f.exception() for f in [pool.submit(transcribe, i) for i in range(4)]]
+        with concurrent.futures.ThreadPoolExecutor(6) as pool:
+            outcomes = [f.exception() for f in [pool.submit(transcribe, i) for i in range(6)]]
         limited = [e for e in outcomes if isinstance(e, openai.RateLimitError)]
         self.assertTrue(limited, f"no RateLimitError among {outcomes}")
         self.assertEqual("queue_full", limited[0].code)

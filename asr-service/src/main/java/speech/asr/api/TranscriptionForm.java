@@ -27,6 +27,7 @@ public class TranscriptionForm {
 
     /** Every file part, to refuse a second 'file'. */
     @RestForm(FileUpload.ALL)
+    @Schema(hidden = true)
     public List<FileUpload> uploads;
 
     @RestForm
