@@ -72,8 +72,8 @@ class Transcriptions(unittest.TestCase):
 
     def test_bad_temperature_language_and_format_are_typed_400s(self):
         client = asr()
-        for kwargs, param in (({"temperature": 3.0}, "temperature"), ({"language": "xx"}, "language"),
-                              ({"response_format": "docx"}, "response_format")):
+        # (an unknown response_format is the Node suite's: this SDK checks it before sending)
+        for kwargs, param in (({"temperature": 3.0}, "temperature"), ({"language": "xx"}, "language")):
             with self.subTest(param), JFK.open("rb") as f, self.assertRaises(openai.BadRequestError) as e:
                 client.audio.transcriptions.create(model="tiny.en", file=f, **kwargs)
             self.assertEqual(param, e.exception.param)

@@ -70,6 +70,7 @@ public class OpenApiDocument implements OASFilter {
         openApi.getPaths().getPathItems().forEach((path, item) -> {
             if (path.startsWith("/v1/")) {
                 item.getOperations().values().forEach(OpenApiDocument::addCommonErrors);
+                item.getOperations().values().forEach(OpenApiDocument::keepOnlyDocumentedForm);
             }
         });
         // a service without an operation answering, say, 406 carries no NotAcceptable component
@@ -77,6 +78,20 @@ public class OpenApiDocument implements OASFilter {
         openApi.getPaths().getPathItems().values().forEach(item -> item.getOperations().values().forEach(op ->
                 op.getResponses().getAPIResponses().values().forEach(r -> used.add(String.valueOf(r.getRef())))));
         ERRORS.stream().filter(e -> !used.contains("#/components/responses/" + e.name())).forEach(e -> components.removeResponse(e.name()));
+    }
+
+    /**
+     * A form documented by {@code @RequestBody(schema = @Schema(implementation = …))} is that schema alone: the scanner
+     * also merges in the parts the method reads itself (say {@code @RestForm(FileUpload.ALL)} as a "*" property),
+     * and Swagger UI would render those instead of the $ref.
+     */
+    private static void keepOnlyDocumentedForm(Operation operation) {
+        if (operation.getRequestBody() == null || operation.getRequestBody().getContent() == null) {
+            return;
+        }
+        operation.getRequestBody().getContent().getMediaTypes().values().stream()
+                .map(m -> m.getSchema()).filter(schema -> schema != null && schema.getRef() != null)
+                .forEach(schema -> schema.properties(null).type(null));
     }
 
     private static void addCommonErrors(Operation operation) {
