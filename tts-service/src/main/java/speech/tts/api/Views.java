@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
 import java.util.function.Function;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import speech.runtime.model.ModelLicense;
 import speech.tts.echo.SamplerSettings;
 import speech.tts.store.GenerationStore.Generation;
 import speech.tts.store.Page;
@@ -55,13 +54,6 @@ final class Views {
     }
 
     record AudioVoice(String voiceId, String name) {
-    }
-
-    @Schema(name = "Model")
-    record ModelView(String id, String object, long created, String ownedBy, ModelLicense license) {
-    }
-
-    record ModelList(String object, List<ModelView> data) {
     }
 
     static double round(double seconds) {
