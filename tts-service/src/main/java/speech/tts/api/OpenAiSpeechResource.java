@@ -93,7 +93,6 @@ public class OpenAiSpeechResource {
     @Operation(operationId = "listModels", summary = "The models this service can serve (OpenAI-compatible)",
             description = "One entry per exported model folder, with the licence its export recorded.")
     @APIResponse(responseCode = "200", description = "The models")
-    @Produces(MediaType.APPLICATION_JSON)
     public ModelList models() {
         return ModelList.of(models.manifests());
     }
