@@ -92,8 +92,8 @@ class Transcriptions(unittest.TestCase):
         self.assertIn("tiny.en", str(e.exception.body))
 
     def test_a_full_queue_is_a_rate_limit_error_with_retry_after(self):
-        # ConformanceIT starts the ASR service with one worker and a queue of one: of six requests sent
-        # at once, one runs, one waits and the others cannot be admitted
+        # ConformanceIT starts the ASR service with one worker, a queue of one and one request admitted at
+        # once: of six requests sent at once, the others cannot be admitted
         def transcribe(_):
             with JFK.open("rb") as f:
                 return asr().audio.transcriptions.create(model="tiny.en", file=f, response_format="text")
@@ -102,7 +102,7 @@ class Transcriptions(unittest.TestCase):
             outcomes = [f.exception() for f in [pool.submit(transcribe, i) for i in range(6)]]
         limited = [e for e in outcomes if isinstance(e, openai.RateLimitError)]
         self.assertTrue(limited, f"no RateLimitError among {outcomes}")
-        self.assertEqual("queue_full", limited[0].code)
+        self.assertIn(limited[0].code, {"busy", "queue_full"})  # refused at admission, or by a full queue
         self.assertTrue(limited[0].response.headers.get("retry-after"))
         self.assertTrue(any(e is None for e in outcomes), f"every request failed: {outcomes}")
 

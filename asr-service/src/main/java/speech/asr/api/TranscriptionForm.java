@@ -58,6 +58,7 @@ public class TranscriptionForm {
     /** faster-whisper's name; true (the default) decodes only the speech regions. */
     @RestForm("vad_filter")
     @PartType("text/plain")
+    @Schema(type = SchemaType.BOOLEAN, defaultValue = "true", description = "true decodes only the speech regions (faster-whisper's vad_filter)")
     public String vadFilter;
 
     @RestForm("timestamp_granularities[]")
