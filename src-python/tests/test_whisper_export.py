@@ -37,7 +37,7 @@ def io(path):
 
 def test_tiny_en_manifest(exported_tiny_en):
     m = manifest(exported_tiny_en)
-    assert m["format"] == "speech-platform/whisper" and m["format_version"] == 1
+    assert m["format"] == "speech-platform/whisper" and m["format_version"] == 2
     assert m["model_name"] == "tiny.en" and m["multilingual"] is False and m["languages"] == {}
     assert m["source"]["kind"] == "ctranslate2" and m["precision"] == "fp32" and m["quantization"] is None
     assert m["dims"] == {"n_mels": 80, "n_audio_ctx": 1500, "n_audio_state": 384, "n_audio_head": 6,
@@ -58,26 +58,30 @@ def test_tiny_en_manifest(exported_tiny_en):
 def test_manifest_hashes_every_file(exported_tiny_en):
     m = manifest(exported_tiny_en)
     files = sorted(p.name for p in exported_tiny_en.iterdir() if p.name != "manifest.json")
-    assert sorted(m["files"]) == files == ["decoder.onnx", "encoder.onnx", "mel_filters.f32", "tokenizer.json"]
+    assert sorted(m["files"]) == files == ["decoder.onnx", "encoder.onnx", "mel_filters.f32", "tokenizer.json", "vad.onnx"]
     for name, sha in m["files"].items():
         assert sha256_file(exported_tiny_en / name) == sha, name
 
 
 def test_graph_contract(exported_tiny_en):
     L, H, D = 4, 6, 64
-    cross = [L, "batch", H, 1500, D]
+    # format_version 2 (docs/whisper-graphs.md): window-first cross K/V, fixed-capacity self K/V slots,
+    # the decoder returns only the new tokens' K/V.
+    cross = ["batch", L, H, 1500, D]
     enc_in, enc_out = io(exported_tiny_en / "encoder.onnx")
     assert enc_in == [("input_features", "float32", ["batch", 80, 3000])]
     assert enc_out == [("cross_k", "float32", cross), ("cross_v", "float32", cross)]
     dec_in, dec_out = io(exported_tiny_en / "decoder.onnx")
-    past = [L, "batch", H, "past", D]
-    grown = [L, "batch", H, "past_plus_n_tokens", D]
-    assert dec_in == [("tokens", "int64", ["batch", "n_tokens"]), ("self_k", "float32", past),
-                      ("self_v", "float32", past), ("cross_k", "float32", cross), ("cross_v", "float32", cross)]
-    assert dec_out == [("logits", "float32", ["batch", "n_tokens", 51864]), ("new_self_k", "float32", grown),
-                       ("new_self_v", "float32", grown)]
+    slots = ["n_slots", L, H, "capacity", D]
+    windows = ["n_windows", L, H, 1500, D]
+    new = ["batch", L, H, "n_tokens", D]
+    assert dec_in == [("tokens", "int64", ["batch", "n_tokens"]), ("offsets", "int64", ["batch"]),
+                      ("slots", "int64", ["batch"]), ("self_k", "float32", slots), ("self_v", "float32", slots),
+                      ("windows", "int64", ["batch"]), ("cross_k", "float32", windows), ("cross_v", "float32", windows)]
+    assert dec_out == [("logits", "float32", ["batch", "n_tokens", 51864]), ("new_k", "float32", new),
+                       ("new_v", "float32", new)]
     m = manifest(exported_tiny_en)["graphs"]
-    assert [i["name"] for i in m["decoder"]["inputs"]] == ["tokens", "self_k", "self_v", "cross_k", "cross_v"]
+    assert [i["name"] for i in m["decoder"]["inputs"]] == [name for name, _, _ in dec_in]
     assert m["encoder"]["outputs"][0]["shape"] == cross
 
 

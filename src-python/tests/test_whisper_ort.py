@@ -22,8 +22,9 @@ class OrtWhisper:
         self.decoder = ort.InferenceSession(str(self.folder / "decoder.onnx"), opts, providers=["CPUExecutionProvider"])
         self.sp = self.manifest["special_tokens"]
         d = self.manifest["dims"]
-        self.empty = np.zeros((d["n_text_layer"], 1, d["n_text_head"], 0, d["n_text_state"] // d["n_text_head"]),
-                              np.float32)
+        # One fixed-capacity self K/V slot (format_version 2): the graph reads the first `offset` positions
+        # and returns only the new tokens' K/V, which the caller writes in place.
+        self.cache_shape = (1, d["n_text_layer"], d["n_text_head"], d["n_text_ctx"], d["n_text_state"] // d["n_text_head"])
 
     def log_mel(self, audio: np.ndarray) -> np.ndarray:
         """Log-mel with numpy and the exported mel_filters.f32 (Whisper's recipe: periodic Hann 400, hop 160)."""
@@ -42,13 +43,23 @@ class OrtWhisper:
     def encode(self, feats: np.ndarray):
         return self.encoder.run(None, {"input_features": feats})
 
-    def step(self, tokens: list[int], sk, sv, ck, cv):
-        return self.decoder.run(None, {"tokens": np.array([tokens], np.int64), "self_k": sk, "self_v": sv,
-                                       "cross_k": ck, "cross_v": cv})
+    def new_cache(self):
+        return np.zeros(self.cache_shape, np.float32), np.zeros(self.cache_shape, np.float32)
+
+    def step(self, tokens: list[int], offset: int, cache, ck, cv):
+        """Decodes `tokens` at positions offset… of one row; writes their K/V into `cache` in place."""
+        sk, sv = cache
+        zero = np.zeros(1, np.int64)
+        logits, new_k, new_v = self.decoder.run(None, {
+            "tokens": np.array([tokens], np.int64), "offsets": zero + offset, "slots": zero,
+            "self_k": sk, "self_v": sv, "windows": zero, "cross_k": ck, "cross_v": cv})
+        sk[0, :, :, offset:offset + len(tokens)] = new_k[0]
+        sv[0, :, :, offset:offset + len(tokens)] = new_v[0]
+        return logits
 
     def detect_language(self, ck, cv) -> str:
         langs = self.manifest["languages"]
-        logits, _, _ = self.step([self.sp["sot"]], self.empty, self.empty, ck, cv)
+        logits = self.step([self.sp["sot"]], 0, self.new_cache(), ck, cv)
         ids = np.array(list(langs.values()))
         return list(langs)[int(np.argmax(logits[0, -1, ids]))]
 
@@ -60,7 +71,9 @@ class OrtWhisper:
             prompt += [self.manifest["languages"][language], self.sp["transcribe"]]
         prompt.append(self.sp["no_timestamps"])
         suppress = np.array(self.manifest["suppress_tokens"])
-        logits, sk, sv = self.step(prompt, self.empty, self.empty, ck, cv)
+        cache = self.new_cache()
+        logits = self.step(prompt, 0, cache, ck, cv)
+        offset = len(prompt)
         out: list[int] = []
         for i in range(max_tokens):
             row = logits[0, -1].copy()
@@ -71,7 +84,8 @@ class OrtWhisper:
             if nxt == self.sp["eot"]:
                 break
             out.append(nxt)
-            logits, sk, sv = self.step([nxt], sk, sv, ck, cv)
+            logits = self.step([nxt], offset, cache, ck, cv)
+            offset += 1
         return out
 
     def text(self, ids: list[int]) -> str:
@@ -103,16 +117,18 @@ def test_greedy_ort_decode_of_jfk(exported_tiny_en, jfk_wav, transcripts):
 
 
 def test_prompt_in_one_call_equals_token_by_token(exported_tiny_en, jfk_wav):
-    """past=0 with several tokens vs one token per call with the cache: same logits, same cache."""
+    """offset 0 with several tokens vs one token per call with the cache: same logits, same cache."""
     w = OrtWhisper(exported_tiny_en)
     ck, cv = w.encode(w.log_mel(decode_audio(jfk_wav)))
     tokens = [w.sp["sot"], w.sp["no_timestamps"], 843, 523, 616]
-    full, fk, fv = w.step(tokens, w.empty, w.empty, ck, cv)
-    sk, sv = w.empty, w.empty
+    full_cache = w.new_cache()
+    full = w.step(tokens, 0, full_cache, ck, cv)
+    cache = w.new_cache()
     for i, t in enumerate(tokens):
-        logits, sk, sv = w.step([t], sk, sv, ck, cv)
+        logits = w.step([t], i, cache, ck, cv)
         assert np.abs(logits[0, -1] - full[0, i]).max() < 1e-3
-    assert sk.shape == fk.shape and np.abs(sk - fk).max() < 1e-4 and np.abs(sv - fv).max() < 1e-4
+    for mine, whole in zip(cache, full_cache):
+        assert np.abs(mine - whole).max() < 1e-4
 
 
 def test_base_detects_language(exported_base, shared_dir):

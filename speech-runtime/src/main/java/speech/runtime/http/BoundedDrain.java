@@ -5,13 +5,17 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Answers a refused request without reading all of its body: a client waiting for 100-continue gets
- * the answer at once; others have at most {@link #MAX_BYTES} read and discarded (so they see the answer
- * instead of a reset), then the answer is sent and the connection closed, however much is still coming.
+ * Answers a refused request without keeping its body: a client waiting for 100-continue gets the answer
+ * at once. Others are read and discarded until their body ends, so a client that writes the whole body
+ * before reading (most HTTP libraries) sees the answer instead of a reset, but for at most
+ * {@link #MAX_BYTES} or {@link #MAX_LINGER_MS}, whichever comes first (as nginx's lingering close):
+ * then the answer is sent and the connection closed, however much is still coming. Discarding costs no
+ * memory; the bounds keep a slow or endless sender from holding the connection.
  */
 final class BoundedDrain {
 
-    static final long MAX_BYTES = 1 << 20;
+    static final long MAX_BYTES = 256L << 20;
+    static final long MAX_LINGER_MS = 10_000;
 
     private BoundedDrain() {
     }
@@ -27,20 +31,34 @@ final class BoundedDrain {
             return;
         }
         AtomicLong read = new AtomicLong();
+        Runnable answerAndClose = () -> {
+            if (ctx.response().ended()) {
+                return;
+            }
+            ctx.request().pause();
+            ctx.response().end(body).onComplete(done -> {
+                if (http1) {
+                    ctx.request().connection().close();
+                } else {
+                    ctx.response().reset();
+                }
+            });
+        };
+        long timer = ctx.vertx().setTimer(MAX_LINGER_MS, id -> answerAndClose.run());
         ctx.request().handler(chunk -> {
-            if (read.addAndGet(chunk.length()) > MAX_BYTES && !ctx.response().ended()) {
-                ctx.request().pause();
-                ctx.response().end(body).onComplete(done -> {
-                    if (http1) {
-                        ctx.request().connection().close();
-                    } else {
-                        ctx.response().reset();
-                    }
-                });
+            if (read.addAndGet(chunk.length()) > MAX_BYTES) {
+                ctx.vertx().cancelTimer(timer);
+                answerAndClose.run();
             }
         }).endHandler(done -> {
+            ctx.vertx().cancelTimer(timer);
             if (!ctx.response().ended()) {
-                ctx.response().end(body);
+                // The header alone does not make Vert.x close: do it once the answer is out.
+                ctx.response().end(body).onComplete(sent -> {
+                    if (http1) {
+                        ctx.request().connection().close();
+                    }
+                });
             }
         }).resume();
     }
