@@ -23,8 +23,9 @@ TOLERANCES = {
     # fp16 weights and activations: ~3 significant digits on values of magnitude ~10.
     "fp16": {"encoder": 5e-2, "decoder_logits": 2.5e-1},
     # int8 weights (per channel) with dynamically quantized activations: cross K/V (|x| up to ~50)
-    # move by ~1.5 and logits by ~1 on tiny.en; the greedy tokens are what is held to (must match).
-    "int8": {"encoder": 3.0, "decoder_logits": 5.0},
+    # move by ~1.5 and logits by 1 to 6 on tiny.en, depending on the CPU's int8 kernels (AVX2 without
+    # VNNI saturates u8*s8 sums: 5.65 seen on such a machine); the greedy tokens are what is held to (must match).
+    "int8": {"encoder": 3.0, "decoder_logits": 8.0},
 }
 
 
