@@ -18,10 +18,13 @@ RUN apt-get update \
     && mkdir -p /models /opt/venv /licenses && chown speech:speech /models /opt/venv /licenses
 WORKDIR /app
 COPY bin/python-env bin/export-models bin/
-COPY src-python/requirements.txt src-python/
-# The venv is the one bin/python-env builds everywhere (same pins, same echo-tts install).
+COPY src-python/requirements-export.txt src-python/
+# bin/python-env's venv with the export's own pins only (no test tools), and torch's CPU-only wheels: the
+# export runs on the CPU, so the CUDA libraries of PyPI's torch wheels would be gigabytes of nothing.
 USER 10001:10001
 ENV SPEECH_VENV_HOME=/opt/venv \
+    SPEECH_PYTHON_REQUIREMENTS=/app/src-python/requirements-export.txt \
+    SPEECH_TORCH_INDEX=https://download.pytorch.org/whl/cpu \
     XDG_CACHE_HOME=/tmp/cache \
     HF_HOME=/tmp/hf
 RUN bin/python-env && rm -rf /tmp/cache

@@ -1,10 +1,11 @@
 # syntax=docker/dockerfile:1.7
-# TTS service (Echo-TTS on ONNX Runtime) for NVIDIA GPUs: CUDA 12 + cuDNN 9 and the onnxruntime_gpu
-# artifact (-Pgpu). CPU-only machines: docker/tts.cpu.Dockerfile. Build from the repository root:
+# TTS service (Echo-TTS on ONNX Runtime) for NVIDIA GPUs: the CUDA base image plus only the libraries
+# ONNX Runtime's CUDA provider loads (CUDA 12 + cuDNN 9), and the onnxruntime_gpu artifact (-Pgpu).
+# CPU-only machines: docker/tts.cpu.Dockerfile. Build from the repository root:
 #   docker build -f docker/tts.Dockerfile --build-arg GIT_COMMIT="$(git rev-parse HEAD)" -t speech-tts:gpu .
 # Models are not in the image: mount the volume the export image fills (docker/export.Dockerfile)
 # at /models; voices and generations live in the /data volume.
-ARG CUDA_IMAGE=nvidia/cuda:12.8.1-cudnn-runtime-ubuntu22.04
+ARG CUDA_IMAGE=nvidia/cuda:12.8.1-base-ubuntu22.04
 ARG JDK_IMAGE=eclipse-temurin:25-jdk-noble
 ARG JRE_IMAGE=eclipse-temurin:25-jre-noble
 
@@ -29,10 +30,12 @@ RUN --mount=type=cache,target=/root/.m2 \
       -Dgit.commit.id.full="${GIT_COMMIT}" -Dgit.dirty=false
 # ONNX Runtime's native libraries (incl. the CUDA provider), unpacked once here instead of into /tmp at
 # every start (the JVM is pointed at them with -Donnxruntime.native.path), then removed from the jar
-# so the image does not carry them twice (the jar also holds the Windows builds).
+# so the image does not carry them twice (the jar also holds the Windows builds). The TensorRT provider is
+# dropped: it needs TensorRT, which the image does not carry, and the services only ask for CUDA or CPU.
 WORKDIR /onnxruntime
 RUN jar xf /src/tts-service/target/quarkus-app/lib/main/com.microsoft.onnxruntime.onnxruntime_gpu-*.jar ai/onnxruntime/native/linux-x64 \
-    && mv ai/onnxruntime/native/linux-x64/* . && rm -rf ai && ls -l
+    && mv ai/onnxruntime/native/linux-x64/* . && rm -rf ai \
+    && rm -f libonnxruntime_providers_tensorrt.so && ls -l
 WORKDIR /tmp/ort-classes
 RUN ort="$(ls /src/tts-service/target/quarkus-app/lib/main/com.microsoft.onnxruntime.onnxruntime_gpu-*.jar)" \
     && jar xf "$ort" && rm -rf ai/onnxruntime/native && rm "$ort" && jar cfm "$ort" META-INF/MANIFEST.MF .
@@ -44,9 +47,13 @@ ENV JAVA_HOME=/opt/java/openjdk \
     PATH=/opt/java/openjdk/bin:$PATH \
     LANG=C.UTF-8
 COPY --from=jre /opt/java/openjdk /opt/java/openjdk
+# The CUDA libraries libonnxruntime_providers_cuda.so links (cuBLAS/cuBLASLt, cuFFT, cuRAND; cudart is in the base)
+# and cuDNN 9 with NVRTC, which cuDNN's runtime-compiled engines load; the versions match CUDA_IMAGE (12.8).
+# Not the full runtime image (NPP, cuSOLVER, cuSPARSE, nvJPEG: nothing here loads them), no headers, no TensorRT.
 # hadolint ignore=DL3008
 RUN apt-get update \
     && apt-get install -y --no-install-recommends ffmpeg curl ca-certificates \
+       libcublas-12-8 libcufft-12-8 libcurand-12-8 cuda-nvrtc-12-8 libcudnn9-cuda-12 \
     && rm -rf /var/lib/apt/lists/* \
     && mkdir -p /licenses/ffmpeg \
     && ffmpeg -hide_banner -buildconf > /licenses/ffmpeg/buildconf.txt \

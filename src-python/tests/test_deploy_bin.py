@@ -371,3 +371,40 @@ def test_export_models_passes_the_precisions_to_the_exporter():
     text = (BIN / "export-models").read_text()
     assert 'echo_precision="${ECHO_TTS_PRECISION:-fp16}"' in text and '--precision "$echo_precision"' in text
     assert 'whisper_precision="${ASR_EXPORT_PRECISION:-fp32}"' in text and '--precision "$whisper_precision"' in text
+
+
+def fake_python(tmp_path: Path) -> Path:
+    """A `python3` whose `-m venv DIR` makes a venv whose pip only logs its arguments (no network, no install)."""
+    log = tmp_path / "pip.log"
+    python = tmp_path / "python3"
+    python.write_text(f"""#!/usr/bin/env bash
+set -e
+[ "$1" = -m ] && [ "$2" = venv ] || exit 9
+mkdir -p "$3/bin"
+printf '#!/usr/bin/env bash\\necho "$*" >> {log}\\n' > "$3/bin/pip"
+chmod +x "$3/bin/pip"
+""")
+    python.chmod(0o755)
+    return log
+
+
+def test_python_env_takes_torch_from_the_given_index_before_the_requirements(tmp_path):
+    """The export image's recipe: its own requirements file, torch first from the CPU-only index."""
+    log = fake_python(tmp_path)
+    req = REPO / "src-python" / "requirements-export.txt"
+    env = os.environ | {"PYTHON": str(tmp_path / "python3"), "SPEECH_VENV_HOME": str(tmp_path / "venvs"),
+                        "SPEECH_PYTHON_REQUIREMENTS": str(req), "SPEECH_TORCH_INDEX": "https://example.invalid/whl/cpu"}
+    r = subprocess.run([str(BIN / "python-env")], capture_output=True, text=True, env=env)
+    assert r.returncode == 0, r.stderr
+    torch = next(line for line in req.read_text().splitlines() if line.startswith("torch=="))
+    assert log.read_text().splitlines() == [
+        "install -q --upgrade pip",
+        f"install -q --index-url https://example.invalid/whl/cpu {torch}",
+        f"install -q -r {req}",
+        "install -q --no-deps echo-tts==0.1.4"]
+    venv = Path(r.stdout.strip())
+    assert (venv / ".complete").exists()
+    plain = subprocess.run([str(BIN / "python-env")], capture_output=True, text=True,
+                           env={k: v for k, v in env.items() if k != "SPEECH_TORCH_INDEX"})
+    assert Path(plain.stdout.strip()) != venv, "torch from another index is another venv"
+    assert len(log.read_text().splitlines()) == 4 + 3, "the plain recipe installs no torch of its own"

