@@ -39,7 +39,10 @@ RUN PYTHONPATH=src-python "$(bin/python-env)/bin/python" -m speech_export.third_
 LABEL org.opencontainers.image.licenses="Apache-2.0" \
       org.opencontainers.image.title="speech-export" \
       org.opencontainers.image.description="Third-party notices in /licenses; each exported model's licence in its manifest.json"
+# Precisions (docker run -e to change): Whisper fp32 (or fp16), Echo-TTS fp16 (or bf16, fp32: twice the memory).
 ENV SPEECH_MODELS_DIR=/models \
-    ASR_EXPORT_CHECKPOINT=packaged:tiny.en
+    ASR_EXPORT_CHECKPOINT=packaged:tiny.en \
+    ASR_EXPORT_PRECISION=fp32 \
+    ECHO_TTS_PRECISION=fp16
 VOLUME ["/models"]
 ENTRYPOINT ["bin/export-models"]

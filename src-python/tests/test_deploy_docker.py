@@ -204,6 +204,7 @@ def test_compose_validates_against_the_compose_schema():
     assert export["build"]["dockerfile"] == "docker/export.Dockerfile"
     assert any(v["source"] == "models" and not v.get("read_only") for v in export["volumes"])
     assert export["environment"]["EXPORT_ECHO_TTS"] == "0"
+    assert export["environment"]["ASR_EXPORT_PRECISION"] == "fp32", "every export path names its precision"
     tts_export = services["export-tts"]
     assert tts_export["image"] == export["image"] and tts_export["command"] == ["--no-whisper", "--echo-tts"]
     assert tts_export["environment"]["ECHO_TTS_PRECISION"] == "fp16"
@@ -349,6 +350,7 @@ def test_export_image_installs_cpu_torch_and_the_export_requirements_only():
     assert re.search(r"SPEECH_TORCH_INDEX=https://\S+/whl/cpu\b", env), "torch's CPU-only wheels"
     run = [args for word, args in instructions(f) if word == "RUN"]
     assert any(args.startswith("bin/python-env") for args in run), "the venv is bin/python-env's, with those settings"
+    assert "ASR_EXPORT_PRECISION=fp32" in env and "ECHO_TTS_PRECISION=fp16" in env, "every export path names its precision"
 
 
 def pins(path: Path) -> dict[str, str]:

@@ -172,6 +172,7 @@ def test_export_job_fills_the_models_claim():
     assert not any(m.get("readOnly") for m in pod["containers"][0]["volumeMounts"])
     env = {e["name"]: e.get("value") for e in pod["containers"][0]["env"]}
     assert env["ECHO_TTS_PRECISION"] == "fp16", "the 2.4 B DiT in half the memory"
+    assert env["ASR_EXPORT_PRECISION"] == "fp32", "every export path names its precision"
 
 
 def test_tts_runs_one_replica_replaced_with_recreate():
