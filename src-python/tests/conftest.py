@@ -27,7 +27,7 @@ def repo_root() -> Path:
 def shared_dir() -> Path:
     d = _shared()
     if not (d / "whisper").is_dir():
-        pytest.skip(f"shared data not found at {d} (set SPEECH_SHARED_DIR)")
+        pytest.fail(f"shared data not found at {d} (set SPEECH_SHARED_DIR)")
     return d
 
 

@@ -47,7 +47,7 @@ def test_converted_tiny_en_transcribes_jfk(tiny_en_model, tiny_en_ct2, jfk_wav, 
 
 def test_converted_encoder_matches_ctranslate2(tiny_en_model, tiny_en_ct2, jfk_wav):
     """faster-whisper's engine on the same CT2 weights: the encoder outputs agree."""
-    ctranslate2 = pytest.importorskip("ctranslate2")
+    import ctranslate2  # faster-whisper's engine, in requirements.txt
     feats = log_mel(decode_audio(jfk_wav), 80)
     ct2 = ctranslate2.models.Whisper(str(tiny_en_ct2), device="cpu", compute_type="float32")
     ref = np.array(ct2.encode(ctranslate2.StorageView.from_array(feats)))
