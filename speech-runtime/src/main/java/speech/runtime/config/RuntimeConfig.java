@@ -88,7 +88,7 @@ public interface RuntimeConfig {
 
     interface Upload {
         /** Largest accepted upload (the audio file); larger answers 413 with the JSON error. */
-        @WithDefault("26214400")
+        @WithDefault("" + speech.runtime.http.UploadLimit.DEFAULT_MAX_BYTES)
         long maxBytes();
     }
 

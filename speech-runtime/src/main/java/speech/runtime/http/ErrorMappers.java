@@ -1,10 +1,13 @@
 package speech.runtime.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.quarkus.runtime.configuration.MemorySize;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import speech.runtime.audio.AudioDecodeException;
@@ -19,6 +22,12 @@ import speech.runtime.model.ModelNotFoundException;
 public class ErrorMappers {
 
     private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
+
+    @Inject
+    UploadLimit uploadLimit;
+
+    @ConfigProperty(name = "quarkus.http.limits.max-form-attribute-size", defaultValue = "2048")
+    MemorySize maxFieldBytes;
 
     @ServerExceptionMapper
     public Response api(ApiException e) {
@@ -68,10 +77,15 @@ public class ErrorMappers {
             LOG.error("request failed", e);
             return body(status, ApiError.of(status, "internal_error", "internal error", null, null)).build();
         }
+        if (status == 413) {
+            // The multipart parser stopped a body while it streamed in; the rest of it is not read, so the
+            // connection cannot be reused.
+            return body(413, ApiError.of(413, "payload_too_large", uploadLimit.streamedMessage(maxFieldBytes.asLongValue()), null, null))
+                    .header("Connection", "close").build();
+        }
         String message = switch (status) {
             case 405 -> "method not allowed on this endpoint";
             case 406 -> "the requested response type is not available";
-            case 413 -> "the request body is too large";
             case 415 -> "unsupported Content-Type for this endpoint";
             default -> e.getMessage() == null ? "bad request" : e.getMessage();
         };

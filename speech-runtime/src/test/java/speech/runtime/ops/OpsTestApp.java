@@ -5,8 +5,13 @@ import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.MediaType;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -69,6 +74,25 @@ public class OpsTestApp {
     @Path("hello")
     public String hello() {
         return "hello";
+    }
+
+    /** A multipart upload: answers the size of its file part. */
+    @POST
+    @Path("form")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    public String form(@RestForm("file") FileUpload file) {
+        return Long.toString(file == null ? -1 : file.size());
+    }
+
+    public record Echo(String text) {
+    }
+
+    /** A JSON body: answers the length of its text. */
+    @POST
+    @Path("json")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public String json(Echo body) {
+        return Integer.toString(body.text().length());
     }
 
     @GET
