@@ -61,6 +61,13 @@ public class TranscriptionForm {
     @Schema(type = SchemaType.BOOLEAN, defaultValue = "true", description = "true decodes only the speech regions (faster-whisper's vad_filter)")
     public String vadFilter;
 
+    @RestForm
+    @PartType("text/plain")
+    @Schema(type = SchemaType.BOOLEAN, defaultValue = "false", description = "true answers text/event-stream: a "
+            + "`transcript.text.delta` event per segment as soon as it is decoded (its times in `segment`), then "
+            + "`transcript.text.done` with the whole text and usage, or an `error` event; response_format json or text only")
+    public String stream;
+
     @RestForm("timestamp_granularities[]")
     @Schema(type = SchemaType.ARRAY, implementation = TimestampGranularity.class, description = "Only with verbose_json; `segment` is supported, `word` answers 400")
     public List<String> timestampGranularities;
@@ -77,6 +84,16 @@ public class TranscriptionForm {
         return format;
     }
 
+    /** stream=true: server-sent events, which carry plain text; srt, vtt and verbose_json are not streamed (400). */
+    public boolean streamed(ResponseFormat format) {
+        boolean streamed = bool(stream, "stream", false);
+        if (streamed && format != ResponseFormat.JSON && format != ResponseFormat.TEXT) {
+            throw ApiException.invalidParam("stream", "stream=true sends text events; use response_format json or text, not "
+                    + format.name().toLowerCase(Locale.ROOT));
+        }
+        return streamed;
+    }
+
     public TranscribeCommand toCommand(Task task) {
         FormParts.single(uploads, "file");
         if (file == null) {
@@ -84,17 +101,17 @@ public class TranscriptionForm {
         }
         return new TranscribeCommand(task, file.uploadedFile(), file.size(), model,
                 language == null || language.isBlank() ? null : language, prompt == null || prompt.isBlank() ? null : prompt,
-                temperature(temperature), vadFilter(vadFilter));
+                temperature(temperature), bool(vadFilter, "vad_filter", true));
     }
 
-    private static boolean vadFilter(String value) {
+    private static boolean bool(String value, String param, boolean absent) {
         if (value == null || value.isBlank()) {
-            return true;
+            return absent;
         }
         return switch (value.strip().toLowerCase(Locale.ROOT)) {
             case "true" -> true;
             case "false" -> false;
-            default -> throw ApiException.invalidParam("vad_filter", "vad_filter must be true or false");
+            default -> throw ApiException.invalidParam(param, param + " must be true or false");
         };
     }
 

@@ -16,9 +16,12 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import speech.asr.service.TranscribeCommand;
 import speech.asr.service.TranscriptionService;
+import speech.asr.service.TranscriptionStream;
 import speech.asr.whisper.Task;
 import speech.runtime.http.OpenApiDocument;
+import speech.runtime.http.ServerSentEvents;
 
 /** OpenAI-compatible speech to text: parse the form into a command, run the service, write the requested format. */
 @Path("/v1/audio")
@@ -33,17 +36,21 @@ public class TranscriptionResource {
     @POST
     @Path("/transcriptions")
     @Consumes(MediaType.MULTIPART_FORM_DATA)
-    @Produces({MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN, "application/x-subrip", "text/vtt"})
+    @Produces({MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN, "application/x-subrip", "text/vtt", ServerSentEvents.MEDIA_TYPE})
     @Tag(name = "Transcription", description = "Speech to text in the spoken language (OpenAI-compatible)")
     @Operation(operationId = "createTranscription", summary = "Transcribe audio into the input language",
             description = "OpenAI-compatible. Any audio or video container ffmpeg reads; long recordings are cut at silences and "
                     + "decoded in parallel, with absolute timestamps. `model` is a model id from GET /v1/models (`whisper-1` or none "
-                    + "means the default).")
+                    + "means the default). `stream=true` answers server-sent events: the text of each segment as soon as it is "
+                    + "decoded, while later parts of the recording are still being decoded.")
     @APIResponse(responseCode = "200", description = "The transcript in the requested response_format", content = {
             @Content(mediaType = "application/json", schema = @Schema(anyOf = {TranscriptWriter.Json.class, TranscriptWriter.VerboseJson.class})),
             @Content(mediaType = "text/plain", schema = @Schema(type = SchemaType.STRING, example = "And so my fellow Americans, ask not what your country can do for you.")),
             @Content(mediaType = "application/x-subrip", schema = @Schema(type = SchemaType.STRING, example = "1\n00:00:00,000 --> 00:00:04,000\nAnd so my fellow Americans\n")),
-            @Content(mediaType = "text/vtt", schema = @Schema(type = SchemaType.STRING, example = "WEBVTT\n\n00:00:00.000 --> 00:00:04.000\nAnd so my fellow Americans\n"))})
+            @Content(mediaType = "text/vtt", schema = @Schema(type = SchemaType.STRING, example = "WEBVTT\n\n00:00:00.000 --> 00:00:04.000\nAnd so my fellow Americans\n")),
+            @Content(mediaType = ServerSentEvents.MEDIA_TYPE, schema = @Schema(anyOf = {TranscriptEvents.Delta.class, TranscriptEvents.Done.class},
+                    description = "stream=true: server-sent events, each `event: <type>` and `data: <json>`; a failure after the "
+                            + "stream began is an `error` event with the usual error body and its `status`"))})
     @APIResponse(responseCode = "400", ref = OpenApiDocument.BAD_REQUEST)
     @APIResponse(responseCode = "404", ref = OpenApiDocument.NOT_FOUND)
     @APIResponse(responseCode = "413", ref = OpenApiDocument.PAYLOAD_TOO_LARGE)
@@ -57,7 +64,7 @@ public class TranscriptionResource {
     @POST
     @Path("/translations")
     @Consumes(MediaType.MULTIPART_FORM_DATA)
-    @Produces({MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN, "application/x-subrip", "text/vtt"})
+    @Produces({MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN, "application/x-subrip", "text/vtt", ServerSentEvents.MEDIA_TYPE})
     @Tag(name = "Translation", description = "Speech in any language to English text (OpenAI-compatible)")
     @Operation(operationId = "createTranslation", summary = "Translate audio into English",
             description = "OpenAI-compatible. Needs a multilingual model (an English-only `.en` model answers 400 on `model`); "
@@ -66,7 +73,10 @@ public class TranscriptionResource {
             @Content(mediaType = "application/json", schema = @Schema(anyOf = {TranscriptWriter.Json.class, TranscriptWriter.VerboseJson.class})),
             @Content(mediaType = "text/plain", schema = @Schema(type = SchemaType.STRING, example = "And so my fellow Americans, ask not what your country can do for you.")),
             @Content(mediaType = "application/x-subrip", schema = @Schema(type = SchemaType.STRING, example = "1\n00:00:00,000 --> 00:00:04,000\nAnd so my fellow Americans\n")),
-            @Content(mediaType = "text/vtt", schema = @Schema(type = SchemaType.STRING, example = "WEBVTT\n\n00:00:00.000 --> 00:00:04.000\nAnd so my fellow Americans\n"))})
+            @Content(mediaType = "text/vtt", schema = @Schema(type = SchemaType.STRING, example = "WEBVTT\n\n00:00:00.000 --> 00:00:04.000\nAnd so my fellow Americans\n")),
+            @Content(mediaType = ServerSentEvents.MEDIA_TYPE, schema = @Schema(anyOf = {TranscriptEvents.Delta.class, TranscriptEvents.Done.class},
+                    description = "stream=true: server-sent events, each `event: <type>` and `data: <json>`; a failure after the "
+                            + "stream began is an `error` event with the usual error body and its `status`"))})
     @APIResponse(responseCode = "400", ref = OpenApiDocument.BAD_REQUEST)
     @APIResponse(responseCode = "404", ref = OpenApiDocument.NOT_FOUND)
     @APIResponse(responseCode = "413", ref = OpenApiDocument.PAYLOAD_TOO_LARGE)
@@ -79,10 +89,23 @@ public class TranscriptionResource {
 
     private Response transcribe(TranscriptionForm form, Task task) {
         ResponseFormat format = form.format();
+        if (form.streamed(format)) {
+            return stream(form.toCommand(task));
+        }
         TranscriptionService.Result r;
         try (ClientGone watch = ClientGone.watch(request)) {
             r = service.transcribe(form.toCommand(task));
         }
         return Response.ok(TranscriptWriter.write(format, r.transcript(), r.processingSeconds(), r.model()), format.mediaType()).build();
+    }
+
+    /** Errors until the audio is decoded are answered as usual; from then on the client going away cancels the work. */
+    private Response stream(TranscribeCommand command) {
+        TranscriptionStream stream;
+        try (ClientGone watch = ClientGone.watch(request)) {
+            stream = service.stream(command);
+        }
+        request.connection().closeHandler(closed -> stream.close());
+        return Response.ok(TranscriptEvents.body(stream), ServerSentEvents.MEDIA_TYPE).build();
     }
 }

@@ -37,6 +37,19 @@ public class TranscriptionService {
     public record Result(Transcript transcript, String model, double processingSeconds) {
     }
 
+    /** What a transcription reports while it runs, on its worker thread: the audio is decoded, then each segment in order. */
+    public interface Progress {
+        Progress NONE = new Progress() {
+        };
+
+        /** The upload decoded to {@code audioSeconds} of audio and the model's work begins: no 4xx can follow. */
+        default void started(double audioSeconds) {
+        }
+
+        default void segment(Segment segment) {
+        }
+    }
+
     private final AsrConfig config;
     private final ModelRegistry<LoadedModel> models;
     private final FfmpegDecoder ffmpeg;
@@ -68,19 +81,32 @@ public class TranscriptionService {
     }
 
     public Result transcribe(TranscribeCommand command) {
+        return transcribe(command, Progress.NONE);
+    }
+
+    /** {@link #transcribe(TranscribeCommand)} telling {@code progress} when the work starts and each segment as it is final. */
+    public Result transcribe(TranscribeCommand command, Progress progress) {
         checkFile(command);
         try (ModelRegistry.Lease<LoadedModel> lease = models.acquire(command.model())) {
-            return transcribe(command, lease);
+            return transcribe(command, lease, progress);
         }
     }
 
-    private Result transcribe(TranscribeCommand command, ModelRegistry.Lease<LoadedModel> lease) {
+    /**
+     * Starts {@code command} on a thread of its own and returns once its audio is decoded (every 4xx is
+     * thrown before that); the stream then yields each segment as it is final, then the result or the failure.
+     */
+    public TranscriptionStream stream(TranscribeCommand command) {
+        return TranscriptionStream.start(this, command);
+    }
+
+    private Result transcribe(TranscribeCommand command, ModelRegistry.Lease<LoadedModel> lease, Progress progress) {
         WhisperModel model = lease.model().model();
         DecodingOptions options = options(command, model);
         long start = System.nanoTime();
         Transcript transcript = queue.submit(() -> {
             try (ModelRegistry.Lease<LoadedModel> job = lease.retain()) {
-                return run(job.model(), command, options);
+                return run(job.model(), command, options, progress);
             }
         }, timeout);
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -95,7 +121,7 @@ public class TranscriptionService {
         return new Result(transcript, model.id(), seconds);
     }
 
-    private Transcript run(LoadedModel loaded, TranscribeCommand command, DecodingOptions options) {
+    private Transcript run(LoadedModel loaded, TranscribeCommand command, DecodingOptions options, Progress progress) {
         WhisperModel model = loaded.model();
         double maxSeconds = config.maxAudioDuration().toMillis() / 1000.0;
         Pcm pcm = ffmpeg.decode(command.file(), model.spec().audio().sampleRate(), maxSeconds);
@@ -105,11 +131,12 @@ public class TranscriptionService {
         if (pcm.samples().length < model.spec().audio().hopLength()) {
             throw new AudioDecodeException("the file contains no audio samples");
         }
+        progress.started(pcm.durationSeconds());
         // The request queue already bounds the time; the job's own deadline only backs it up.
         WhisperEngine engine = loaded.engine();
         Job<Segment, Transcript> job = engine.open(timeout);
         try {
-            Transcript t = new Transcriber(engine, piecePool, config.parallelPieces()).transcribe(job, pcm.samples(), options, s -> { });
+            Transcript t = new Transcriber(engine, piecePool, config.parallelPieces()).transcribe(job, pcm.samples(), options, progress::segment);
             job.complete(t);
             return t;
         } finally {

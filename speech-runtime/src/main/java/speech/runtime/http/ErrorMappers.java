@@ -103,6 +103,19 @@ public class ErrorMappers {
         return body(500, ApiError.of(500, "internal_error", "internal error; the server log has the details", null, null)).build();
     }
 
+    /** The answer {@code e} gets as a response, for a stream whose status line is already sent (its error event). */
+    public static Response answer(Throwable e) {
+        ErrorMappers m = new ErrorMappers();
+        return switch (e) {
+            case ApiException a -> m.api(a);
+            case InvalidRequestException i -> m.invalid(i);
+            case AudioDecodeException a -> m.audio(a);
+            case ModelNotFoundException n -> m.modelNotFound(n);
+            case ModelException me -> m.model(me);
+            default -> m.unexpected(e);
+        };
+    }
+
     private static boolean thrownByFormParser(Throwable e) {
         for (StackTraceElement frame : e.getStackTrace()) {
             if (frame.getClassName().startsWith("org.jboss.resteasy.reactive.server.core.multipart.")

@@ -4,14 +4,16 @@ import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import speech.runtime.audio.AudioFormat;
 import speech.runtime.http.AcceptHeader;
 import speech.runtime.http.ApiException;
+import speech.runtime.http.ServerSentEvents;
 import speech.tts.service.SpeakCommand;
 import speech.tts.service.SpeechService;
 
@@ -48,24 +50,22 @@ final class Audio {
         boolean sse = streamFormat.equals("sse");
         StreamingOutput body = out -> {
             SpeechService.Speech s = speech.speak(prepared, bytes -> {
-                out.write(sse ? event("speech.audio.delta", "\"audio\":\"" + Base64.getEncoder().encodeToString(bytes) + "\"") : bytes);
+                out.write(sse ? ServerSentEvents.event("speech.audio.delta", Map.of("audio", Base64.getEncoder().encodeToString(bytes))) : bytes);
                 out.flush();
             }, onClientGone);
             if (sse) {
-                out.write(event("speech.audio.done", String.format(Locale.ROOT,
-                        "\"generation_id\":\"%s\",\"audio_duration\":%.3f,\"time_to_first_audio_ms\":%d",
-                        s.generation().id(), s.generation().durationSeconds(), s.firstAudioMillis())));
+                Map<String, Object> done = new LinkedHashMap<>();
+                done.put("generation_id", s.generation().id());
+                done.put("audio_duration", Math.round(s.generation().durationSeconds() * 1000) / 1000.0);
+                done.put("time_to_first_audio_ms", s.firstAudioMillis());
+                out.write(ServerSentEvents.event("speech.audio.done", done));
                 out.flush();
             }
         };
-        return Response.ok(body, sse ? "text/event-stream" : prepared.format().mediaType())
+        return Response.ok(body, sse ? ServerSentEvents.MEDIA_TYPE : prepared.format().mediaType())
                 .header("X-Generation-Id", prepared.generationId())
                 .header("X-Seed", prepared.seed())
                 .build();
-    }
-
-    private static byte[] event(String type, String fields) {
-        return ("event: " + type + "\ndata: {\"type\":\"" + type + "\"," + fields + "}\n\n").getBytes(StandardCharsets.UTF_8);
     }
 
     static Response speech(SpeechService.Speech s) {
