@@ -62,6 +62,17 @@ class Transcriptions(unittest.TestCase):
         self.assertLessEqual(v.segments[-1].end, 11.05)
         self.assertIn("fellow americans", words(v.text))
 
+    def test_streamed_transcription_yields_deltas_then_the_non_streamed_text(self):
+        with JFK.open("rb") as f:
+            events = list(asr().audio.transcriptions.create(model="whisper-1", file=f, stream=True))
+        with JFK.open("rb") as f:
+            plain = asr().audio.transcriptions.create(model="whisper-1", file=f)
+        deltas = [e for e in events[:-1] if e.type == "transcript.text.delta"]
+        self.assertEqual(len(events) - 1, len(deltas), [e.type for e in events])
+        self.assertEqual("transcript.text.done", events[-1].type)
+        self.assertEqual(plain.text, "".join(d.delta for d in deltas))
+        self.assertEqual(plain.text, events[-1].text)
+
     def test_word_timestamps_are_refused_with_the_param_named(self):
         with JFK.open("rb") as f, self.assertRaises(openai.BadRequestError) as e:
             asr().audio.transcriptions.create(model="tiny.en", file=f, response_format="verbose_json",

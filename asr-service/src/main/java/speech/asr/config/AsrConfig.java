@@ -33,4 +33,29 @@ public interface AsrConfig {
     /** Audio longer than this is refused (400) before decoding it all. */
     @WithDefault("3h")
     Duration maxAudioDuration();
+
+    /** Live transcription sessions on /v1/realtime. */
+    Realtime realtime();
+
+    interface Realtime {
+        /** Sessions open at once; one more is refused (429) before the WebSocket opens. */
+        @WithDefault("8")
+        int maxSessions();
+
+        /** A session that sends nothing this long is closed. */
+        @WithDefault("2m")
+        Duration idleTimeout();
+
+        /** Audio one session holds uncommitted: appends past it are refused (client commits), or a turn is committed (server VAD). */
+        @WithDefault("60s")
+        Duration maxBuffer();
+
+        /** Decoded PCM bytes one append may carry (1 MiB: 21 s at 24 kHz). */
+        @WithDefault("1048576")
+        int maxAppendBytes();
+
+        /** Committed items waiting for their transcription; past it the session stops reading the socket. */
+        @WithDefault("4")
+        int maxPendingItems();
+    }
 }

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import speech.asr.config.AsrConfig;
@@ -18,6 +19,7 @@ import speech.asr.whisper.Segment;
 import speech.asr.whisper.Task;
 import speech.asr.whisper.Transcriber;
 import speech.asr.whisper.Transcript;
+import speech.asr.whisper.Vad;
 import speech.asr.whisper.WhisperEngine;
 import speech.asr.whisper.WhisperModel;
 import speech.runtime.audio.AudioDecodeException;
@@ -88,7 +90,44 @@ public class TranscriptionService {
     public Result transcribe(TranscribeCommand command, Progress progress) {
         checkFile(command);
         try (ModelRegistry.Lease<LoadedModel> lease = models.acquire(command.model())) {
-            return transcribe(command, lease, progress);
+            return transcribe(command, lease, progress, null);
+        }
+    }
+
+    /** A live session's model, held (never unloaded) until the session closes it; its VAD when the export ships one. */
+    public record LiveModel(String id, int sampleRate, Optional<Vad> vad, ModelRegistry.Lease<LoadedModel> lease) implements AutoCloseable {
+        /** Another hold on the same model, for work that may outlive this one (a committed item). */
+        public LiveModel retain() {
+            return new LiveModel(id, sampleRate, vad, lease.retain());
+        }
+
+        @Override
+        public void close() {
+            lease.close();
+        }
+    }
+
+    /** Checks what a live session asks for (the model exists: 404; the language fits it: 400) and holds the model for it. */
+    public LiveModel live(String model, String language) {
+        ModelRegistry.Lease<LoadedModel> lease = models.acquire(model);
+        try {
+            WhisperModel m = lease.model().model();
+            language(language, m);
+            return new LiveModel(m.id(), m.spec().audio().sampleRate(), m.vad(), lease);
+        } catch (RuntimeException e) {
+            lease.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Transcribes a live session's committed audio (mono samples at the model's rate) on the same queue
+     * and engine as files, so its windows share their batches; VAD-filtered like a file.
+     */
+    public Result transcribe(LiveModel live, float[] samples, String language, String prompt, Progress progress) {
+        TranscribeCommand command = new TranscribeCommand(Task.TRANSCRIBE, null, 0, live.id(), language, prompt, 0.0, true);
+        try (ModelRegistry.Lease<LoadedModel> lease = live.lease().retain()) {
+            return transcribe(command, lease, progress, samples);
         }
     }
 
@@ -100,13 +139,14 @@ public class TranscriptionService {
         return TranscriptionStream.start(this, command);
     }
 
-    private Result transcribe(TranscribeCommand command, ModelRegistry.Lease<LoadedModel> lease, Progress progress) {
+    /** {@code samples} at the model's rate, or null to decode the command's file on the worker. */
+    private Result transcribe(TranscribeCommand command, ModelRegistry.Lease<LoadedModel> lease, Progress progress, float[] samples) {
         WhisperModel model = lease.model().model();
         DecodingOptions options = options(command, model);
         long start = System.nanoTime();
         Transcript transcript = queue.submit(() -> {
             try (ModelRegistry.Lease<LoadedModel> job = lease.retain()) {
-                return run(job.model(), command, options, progress);
+                return run(job.model(), command, samples, options, progress);
             }
         }, timeout);
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -121,8 +161,23 @@ public class TranscriptionService {
         return new Result(transcript, model.id(), seconds);
     }
 
-    private Transcript run(LoadedModel loaded, TranscribeCommand command, DecodingOptions options, Progress progress) {
+    private Transcript run(LoadedModel loaded, TranscribeCommand command, float[] samples, DecodingOptions options, Progress progress) {
         WhisperModel model = loaded.model();
+        float[] pcm = samples != null ? samples : decode(command, model);
+        progress.started(pcm.length / (double) model.spec().audio().sampleRate());
+        // The request queue already bounds the time; the job's own deadline only backs it up.
+        WhisperEngine engine = loaded.engine();
+        Job<Segment, Transcript> job = engine.open(timeout);
+        try {
+            Transcript t = new Transcriber(engine, piecePool, config.parallelPieces()).transcribe(job, pcm, options, progress::segment);
+            job.complete(t);
+            return t;
+        } finally {
+            job.cancel(); // no-op once complete; otherwise frees its lanes at the next step
+        }
+    }
+
+    private float[] decode(TranscribeCommand command, WhisperModel model) {
         double maxSeconds = config.maxAudioDuration().toMillis() / 1000.0;
         Pcm pcm = ffmpeg.decode(command.file(), model.spec().audio().sampleRate(), maxSeconds);
         if (pcm.durationSeconds() > maxSeconds) {
@@ -131,17 +186,7 @@ public class TranscriptionService {
         if (pcm.samples().length < model.spec().audio().hopLength()) {
             throw new AudioDecodeException("the file contains no audio samples");
         }
-        progress.started(pcm.durationSeconds());
-        // The request queue already bounds the time; the job's own deadline only backs it up.
-        WhisperEngine engine = loaded.engine();
-        Job<Segment, Transcript> job = engine.open(timeout);
-        try {
-            Transcript t = new Transcriber(engine, piecePool, config.parallelPieces()).transcribe(job, pcm.samples(), options, progress::segment);
-            job.complete(t);
-            return t;
-        } finally {
-            job.cancel(); // no-op once complete; otherwise frees its lanes at the next step
-        }
+        return pcm.samples();
     }
 
     private DecodingOptions options(TranscribeCommand command, WhisperModel model) {

@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,8 +64,7 @@ public final class Vad implements AutoCloseable {
     float[] probabilities(float[] samples) throws OrtException {
         int chunks = samples.length / CHUNK + 1;
         float[] probs = new float[chunks];
-        float[] h = new float[STATE];
-        float[] c = new float[STATE];
+        float[][] state = {new float[STATE], new float[STATE]};
         for (int first = 0; first < chunks; first += ROWS_PER_CALL) {
             int rows = Math.min(ROWS_PER_CALL, chunks - first);
             float[] input = new float[rows * (CONTEXT + CHUNK)];
@@ -75,21 +75,60 @@ public final class Vad implements AutoCloseable {
                     input[r * (CONTEXT + CHUNK) + CONTEXT + j] = at >= 0 && at < samples.length ? samples[at] : 0f;
                 }
             }
-            Map<String, OnnxTensor> in = new HashMap<>();
-            try (OnnxTensor x = Tensors.floats(input, rows, CONTEXT + CHUNK);
-                 OnnxTensor ht = Tensors.floats(h, 1, 1, STATE);
-                 OnnxTensor ct = Tensors.floats(c, 1, 1, STATE)) {
-                in.put(INPUT, x);
-                in.put(H, ht);
-                in.put(C, ct);
-                try (OrtSession.Result out = graph.run(in)) {
-                    System.arraycopy(Tensors.floats(out, PROBS), 0, probs, first, rows);
-                    h = Tensors.floats(out, HN);
-                    c = Tensors.floats(out, CN);
-                }
-            }
+            System.arraycopy(run(input, rows, state), 0, probs, first, rows);
         }
         return probs;
+    }
+
+    /** One call over {@code rows} chunks with their context; {@code state} ({h, c}) is read and replaced. */
+    private float[] run(float[] input, int rows, float[][] state) throws OrtException {
+        Map<String, OnnxTensor> in = new HashMap<>();
+        try (OnnxTensor x = Tensors.floats(input, rows, CONTEXT + CHUNK);
+             OnnxTensor ht = Tensors.floats(state[0], 1, 1, STATE);
+             OnnxTensor ct = Tensors.floats(state[1], 1, 1, STATE)) {
+            in.put(INPUT, x);
+            in.put(H, ht);
+            in.put(C, ct);
+            try (OrtSession.Result out = graph.run(in)) {
+                state[0] = Tensors.floats(out, HN);
+                state[1] = Tensors.floats(out, CN);
+                return Tensors.floats(out, PROBS);
+            }
+        }
+    }
+
+    /** Probabilities of audio that arrives in pieces (a live session), equal to {@link #probabilities} of it all. */
+    public Stream stream() {
+        return new Stream();
+    }
+
+    /** The LSTM state and the last 64 samples carry over from one piece to the next; a partial chunk waits for more. */
+    public final class Stream {
+        private final float[][] state = {new float[STATE], new float[STATE]};
+        /** CONTEXT samples of context (zeros at the start), then samples not yet in a chunk. */
+        private float[] pending = new float[CONTEXT];
+
+        /** One probability per chunk of {@value #CHUNK} samples completed by {@code samples} (none while a chunk is partial). */
+        public float[] feed(float[] samples) throws OrtException {
+            float[] all = Arrays.copyOf(pending, pending.length + samples.length);
+            System.arraycopy(samples, 0, all, pending.length, samples.length);
+            int rows = (all.length - CONTEXT) / CHUNK;
+            if (rows == 0) {
+                pending = all;
+                return new float[0];
+            }
+            float[] input = new float[rows * (CONTEXT + CHUNK)];
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(all, r * CHUNK, input, r * (CONTEXT + CHUNK), CONTEXT + CHUNK);
+            }
+            pending = Arrays.copyOfRange(all, rows * CHUNK, all.length);
+            return run(input, rows, state);
+        }
+
+        /** Samples per probability. */
+        public int chunk() {
+            return CHUNK;
+        }
     }
 
     /** faster-whisper's get_speech_timestamps with its defaults (no maximum region length, no minimum speech). */

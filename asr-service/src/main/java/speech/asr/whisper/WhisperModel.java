@@ -87,7 +87,7 @@ public final class WhisperModel implements AutoCloseable {
     }
 
     /** Silero VAD, when the export shipped it. */
-    Optional<Vad> vad() {
+    public Optional<Vad> vad() {
         return Optional.ofNullable(vad);
     }
 

@@ -15,14 +15,15 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import speech.runtime.testing.Http;
-import speech.runtime.testing.TestData;
 
 /**
  * A stream that fails after it started (here: the 173 s file against a 3 s deadline, which its audio
- * decoding meets and its transcription does not) ends with an error event carrying the 504 body, and
- * the body ends cleanly: the client reads to its end without a reset.
+ * decoding meets and its transcription does not) ends with an error event carrying the 504 body, the
+ * body ends cleanly (the client reads to its end without a reset), and the job's lanes leave the engine.
  */
 @QuarkusTest
 @TestProfile(TranscriptionStreamFailureTest.ShortDeadline.class)
@@ -35,8 +36,21 @@ class TranscriptionStreamFailureTest {
         }
     }
 
+    /** Running and waiting lanes of both tiny.en loops. */
+    private static final Pattern LANES = Pattern.compile("speech_engine_(?:running|waiting)_lanes\\{engine=\"asr-tiny\\.en-(?:en|de)coder\",?} (\\S+)");
+
     @TestHTTPResource("/v1/audio/transcriptions")
     URI transcriptions;
+
+    private static double lanes() {
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        Matcher m = LANES.matcher(metrics);
+        double sum = 0;
+        while (m.find()) {
+            sum += Double.parseDouble(m.group(1));
+        }
+        return sum;
+    }
 
     @Test
     void aFailureAfterTheStartIsAnErrorEvent() throws Exception {
@@ -52,8 +66,13 @@ class TranscriptionStreamFailureTest {
         assertEquals("timeout", last.path("error").path("code").asText());
         assertEquals("server_busy_error", last.path("error").path("type").asText());
         events.subList(0, events.size() - 1).forEach(e -> assertEquals(TranscriptEvents.DELTA, e.path("type").asText()));
-        // The service is unharmed: the next (short) request is answered.
-        given().multiPart("file", TestData.speech("short/en_turn_on_the_living_room_lamp.wav").toFile())
-                .post("/v1/audio/transcriptions").then().statusCode(200);
+        // The service is unharmed: the failed job's lanes leave the engine, and it stays ready.
+        double lanes = Double.NaN;
+        for (int i = 0; i < 300 && lanes != 0; i++) {
+            Thread.sleep(100);
+            lanes = lanes();
+        }
+        assertEquals(0.0, lanes, "lanes still in the engine after the stream failed");
+        given().get("/q/health/ready").then().statusCode(200);
     }
 }

@@ -65,4 +65,35 @@ class VadTest {
         assertEquals(List.of(), t.segments());
         assertTrue(seconds < 5, "took " + seconds + " s");
     }
+
+    @Test
+    void streamedInPiecesTheProbabilitiesAreTheWholeFilesOnes() throws Exception {
+        Vad vad = Models.get("tiny.en").vad().orElseThrow();
+        float[] jfk = FfmpegDecoder.defaults().decode(TestData.speech("short/en_jfk.wav"), RATE).samples();
+        float[] whole = vad.probabilities(jfk);
+        Vad.Stream stream = vad.stream();
+        java.util.Random random = new java.util.Random(7);
+        float[] streamed = new float[0];
+        for (int at = 0; at < jfk.length; ) {
+            int n = Math.min(jfk.length - at, 1 + random.nextInt(3000)); // pieces shorter and longer than a chunk
+            float[] p = stream.feed(java.util.Arrays.copyOfRange(jfk, at, at + n));
+            streamed = java.util.Arrays.copyOf(streamed, streamed.length + p.length);
+            System.arraycopy(p, 0, streamed, streamed.length - p.length, p.length);
+            at += n;
+        }
+        // Every full chunk has its probability; the whole-file call adds the zero-padded last one.
+        assertEquals(jfk.length / Vad.CHUNK, streamed.length);
+        for (int i = 0; i < streamed.length; i++) {
+            assertEquals(whole[i], streamed[i], 1e-4, "chunk " + i);
+        }
+        assertTrue(max(streamed) > 0.9, "speech is found");
+    }
+
+    private static float max(float[] values) {
+        float m = 0;
+        for (float v : values) {
+            m = Math.max(m, v);
+        }
+        return m;
+    }
 }

@@ -6,10 +6,6 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import speech.runtime.http.ApiError;
@@ -26,17 +22,16 @@ public class ApiKeyFilter {
     private static final Logger LOG = Logger.getLogger(ApiKeyFilter.class);
     private static final String BEARER = "Bearer ";
 
-    private final byte[] key;
+    private final ApiKey key;
 
-    ApiKeyFilter(@ConfigProperty(name = "speech.api-key") Optional<String> apiKey) {
-        this.key = apiKey.map(String::strip).filter(k -> !k.isEmpty())
-                .map(k -> k.getBytes(StandardCharsets.UTF_8)).orElse(null);
-        LOG.info(key == null ? "API key: off (set SPEECH_API_KEY to require one on /v1)" : "API key: required on /v1");
+    ApiKeyFilter(ApiKey key) {
+        this.key = key;
+        LOG.info(key.required() ? "API key: required on /v1" : "API key: off (set SPEECH_API_KEY to require one on /v1)");
     }
 
     @ServerRequestFilter(preMatching = true, priority = Priorities.AUTHENTICATION)
     public Response check(ContainerRequestContext request) {
-        if (key == null || HttpMethod.OPTIONS.equals(request.getMethod()) || !OpsPaths.isApi(request.getUriInfo().getPath())) {
+        if (!key.required() || HttpMethod.OPTIONS.equals(request.getMethod()) || !OpsPaths.isApi(request.getUriInfo().getPath())) {
             return null;
         }
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
@@ -47,8 +42,7 @@ public class ApiKeyFilter {
         if (!header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             return unauthorized("invalid_api_key", "the Authorization header must use the Bearer scheme: 'Authorization: Bearer <key>'");
         }
-        byte[] given = header.substring(BEARER.length()).strip().getBytes(StandardCharsets.UTF_8);
-        return MessageDigest.isEqual(key, given) ? null : unauthorized("invalid_api_key", "the API key is not valid");
+        return key.matches(header.substring(BEARER.length())) ? null : unauthorized("invalid_api_key", "the API key is not valid");
     }
 
     private static Response unauthorized(String code, String message) {
