@@ -190,7 +190,8 @@ public final class RealtimeSession implements AutoCloseable {
                 case "input_audio_buffer.append" -> append(event.path("audio"), eventId);
                 case "input_audio_buffer.commit" -> commit(buffer.end(), eventId);
                 case "input_audio_buffer.clear" -> clear();
-                default -> error("unknown_event", "unknown event type '" + type + "'; a transcription session takes session.update, "
+                default -> error("unknown_event", "unknown event type '" + (type.length() > 64 ? type.substring(0, 64) + "…" : type)
+                        + "'; a transcription session takes session.update, "
                         + "transcription_session.update and input_audio_buffer.append, .commit and .clear", "type", eventId);
             }
         } catch (SessionSettings.Invalid e) {

@@ -37,6 +37,8 @@ public record SessionSettings(String model, String language, String prompt, int 
     }
 
     static final Set<Integer> RATES = Set.of(16_000, 24_000);
+    /** As the form's fields (quarkus.http.limits.max-form-attribute-size). */
+    static final int MAX_PROMPT_CHARS = 2048;
     private static final Set<String> OPENAI_MODELS = Set.of("whisper-1", "gpt-4o-transcribe", "gpt-4o-mini-transcribe",
             "gpt-4o-transcribe-latest", "gpt-4o-mini-transcribe-2025-12-15");
 
@@ -60,6 +62,10 @@ public record SessionSettings(String model, String language, String prompt, int 
         String newModel = t.has("model") ? model(t.path("model")) : model;
         String newLanguage = t.has("language") ? text(t.path("language")) : language;
         String newPrompt = t.has("prompt") ? text(t.path("prompt")) : prompt;
+        if (newPrompt != null && newPrompt.length() > MAX_PROMPT_CHARS) {
+            throw new Invalid(prefix + (beta ? "input_audio_transcription" : "transcription") + ".prompt",
+                    "prompt is at most " + MAX_PROMPT_CHARS + " characters (Whisper reads the last 223 tokens)");
+        }
         JsonNode turn = input.path("turn_detection");
         Turns newTurns = turn.isMissingNode() ? turns : turns(turn, prefix + "turn_detection");
         return new SessionSettings(newModel, newLanguage, newPrompt, newRate, newTurns);

@@ -9,7 +9,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,7 +37,7 @@ import speech.runtime.testing.TestData;
  * /v1/realtime?intent=transcription with a plain WebSocket client: a real recording played in 100 ms
  * appends (faster than real time) is cut into turns by the server VAD and each committed item's text is
  * the recording's; manual commits at 16 kHz in the beta dialect; bad input gets error events and the
- * session goes on; what is wrong before the upgrade is a JSON 4xx.
+ * session goes on; a client that never reads is closed; what is wrong before the upgrade is a JSON 4xx.
  */
 @QuarkusTest
 class RealtimeSocketTest {
@@ -178,6 +186,8 @@ class RealtimeSocketTest {
             JsonNode format = c.expect("error", 10).path("error");
             assertEquals("invalid_value", format.path("code").asText());
             assertEquals("session.audio.input.format.type", format.path("param").asText());
+            c.send(Map.of("type", "session.update", "session", Map.of("audio", Map.of("input", Map.of("transcription", Map.of("prompt", "x".repeat(3000)))))));
+            assertEquals("session.audio.input.transcription.prompt", c.expect("error", 10).path("error").path("param").asText());
             c.send(Map.of("type", "session.update", "session", Map.of("audio", Map.of("input", Map.of("transcription", Map.of("model", "nope"))))));
             assertEquals("model_not_found", c.expect("error", 30).path("error").path("code").asText());
             c.send(Map.of("type", "input_audio_buffer.commit"));
@@ -190,6 +200,72 @@ class RealtimeSocketTest {
             assertEquals(1009, c.closed.get(30, TimeUnit.SECONDS));
         }
         given().get("/q/health/ready").then().statusCode(200);
+    }
+
+    @Test
+    void aClientThatNeverReadsIsClosedAndTheServerStaysHealthy() throws Exception {
+        try (Socket socket = new Socket()) {
+            socket.setReceiveBufferSize(8192);
+            socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), 10_000);
+            socket.setSoTimeout(60_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET /v1/realtime?intent=transcription HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            InputStream in = socket.getInputStream();
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                head.append((char) in.read());
+            }
+            assertTrue(head.toString().startsWith("HTTP/1.1 101"), head.toString());
+            // Each clear is answered with input_audio_buffer.cleared; the client reads none of them, and with
+            // the socket buffers full the server's queue for this client passes its bound.
+            Thread writer = Thread.ofVirtual().start(() -> {
+                try {
+                    byte[] clear = maskedTextFrame("{\"type\":\"input_audio_buffer.clear\"}".getBytes(StandardCharsets.UTF_8));
+                    for (int i = 0; i < 200_000; i++) {
+                        out.write(clear);
+                    }
+                } catch (IOException e) {
+                    // the server closed the connection: what this test waits for
+                }
+            });
+            writer.join(Duration.ofSeconds(120));
+            // Drain what was sent: the stream must end (close frame, EOF or reset), not keep the socket open.
+            byte[] buffer = new byte[1 << 16];
+            try {
+                while (in.read(buffer) >= 0) {
+                    // discard
+                }
+            } catch (SocketTimeoutException e) {
+                throw new AssertionError("the server still holds the connection of a client that does not read", e);
+            } catch (IOException reset) {
+                // closed by the server with unread data in flight
+            }
+        }
+        given().get("/q/health/ready").then().statusCode(200);
+        try (RealtimeClient c = RealtimeClient.connect(base, "?intent=transcription")) {
+            c.expect("session.created", 60);
+        }
+    }
+
+    /** A client-to-server text frame (clients must mask). */
+    private static byte[] maskedTextFrame(byte[] payload) {
+        ByteBuffer b = ByteBuffer.allocate(14 + payload.length);
+        b.put((byte) 0x81);
+        if (payload.length < 126) {
+            b.put((byte) (0x80 | payload.length));
+        } else if (payload.length < 65_536) {
+            b.put((byte) (0x80 | 126)).putShort((short) payload.length);
+        } else {
+            b.put((byte) (0x80 | 127)).putLong(payload.length);
+        }
+        byte[] mask = {1, 2, 3, 4};
+        b.put(mask);
+        for (int i = 0; i < payload.length; i++) {
+            b.put((byte) (payload[i] ^ mask[i & 3]));
+        }
+        return Arrays.copyOf(b.array(), b.position());
     }
 
     @Test
