@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -408,3 +409,14 @@ def test_python_env_takes_torch_from_the_given_index_before_the_requirements(tmp
                            env={k: v for k, v in env.items() if k != "SPEECH_TORCH_INDEX"})
     assert Path(plain.stdout.strip()) != venv, "torch from another index is another venv"
     assert len(log.read_text().splitlines()) == 4 + 3, "the plain recipe installs no torch of its own"
+
+
+def test_start_gives_each_service_the_gpu_named_for_it():
+    """ASR_GPU / TTS_GPU (index or UUID, as compose takes them) become each service's CUDA_VISIBLE_DEVICES."""
+    text = (BIN / "start").read_text()
+    function = next(line for line in text.splitlines() if line.startswith("gpu_env()"))
+    for value, expected in (("1", "CUDA_VISIBLE_DEVICES=1\n"), ("GPU-5f3c", "CUDA_VISIBLE_DEVICES=GPU-5f3c\n"), ("", "")):
+        r = subprocess.run(["bash", "-c", f'{function}\ngpu_env "$1"', "_", value], capture_output=True, text=True)
+        assert r.returncode == 0 and r.stdout == expected, (value, r.stdout, r.stderr)
+    assert re.search(r'^launch asr asr-service .* \$\(gpu_env "\$\{ASR_GPU:-\}"\)$', text, re.M)
+    assert re.search(r'^\s+launch tts tts-service .* \$\(gpu_env "\$\{TTS_GPU:-\}"\)$', text, re.M)
