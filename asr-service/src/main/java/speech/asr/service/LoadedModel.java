@@ -2,6 +2,7 @@ package speech.asr.service;
 
 import java.time.Duration;
 import org.jboss.logging.Logger;
+import speech.asr.whisper.WarmUp;
 import speech.asr.whisper.WhisperEngine;
 import speech.asr.whisper.WhisperModel;
 
@@ -15,6 +16,11 @@ public record LoadedModel(WhisperModel model, WhisperEngine engine) implements A
 
     public String id() {
         return model.id();
+    }
+
+    /** The registry runs this once per load, before the model serves: see {@link WarmUp}. */
+    public String warmUp() {
+        return WarmUp.run(engine);
     }
 
     /** At shutdown the request queue drained first; the engine gets 30 s for what is left before it fails it. */

@@ -35,7 +35,8 @@ public class WhisperModels {
         EngineLimits encoder = engines.limits("asr-encoder", jobs, queue.retryAfterSeconds());
         EngineLimits decoder = engines.limits("asr-decoder", jobs, queue.retryAfterSeconds());
         ModelFamily<LoadedModel> whisper = new ModelFamily<>("Whisper", WhisperManifest::isWhisper,
-                manifest -> load(manifest, sessions, encoder, decoder, config.windowsInFlight(), meters), Set.of(OPENAI_ALIAS));
+                manifest -> load(manifest, sessions, encoder, decoder, config.windowsInFlight(), meters), Set.of(OPENAI_ALIAS),
+                LoadedModel::warmUp);
         return new ModelRegistry<>(whisper, config.modelsDir(), Optional.of(config.defaultModel()), runtime.models().registrySettings());
     }
 

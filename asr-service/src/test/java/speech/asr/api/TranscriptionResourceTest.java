@@ -211,7 +211,13 @@ class TranscriptionResourceTest {
     void healthInfoOpenApiAndMetrics() {
         given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
-                .body("checks.find { it.name == 'default-model' }.data.reason", containsString("tiny.en"));
+                .body("checks.find { it.name == 'default-model' }.data.reason", containsString("tiny.en"))
+                // Warmed up before it was ready: the encoder and the decoder ran (the engine's own step counts).
+                .body("checks.find { it.name == 'default-model' }.data.warm_up",
+                        matchesPattern("1 s of silence: (VAD, )?[1-9]\\d* encoder and [1-9]\\d* decoder steps"))
+                .body("checks.find { it.name == 'default-model' }.data.warm_up_ms", notNullValue());
+        given().get("/q/health/started").then().statusCode(200)
+                .body("checks.find { it.name == 'default-model' }.data.reason", equalTo("model tiny.en loaded"));
         given().get("/v1/info").then().statusCode(200)
                 .body("version", notNullValue())
                 .body("git_commit", notNullValue())

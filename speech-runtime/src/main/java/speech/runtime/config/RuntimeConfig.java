@@ -107,8 +107,15 @@ public interface RuntimeConfig {
         @WithDefault("1m")
         Duration retryMax();
 
+        /**
+         * Failed loads of the default model in a row after which {@code /q/health/started} stops waiting for it
+         * (UP, readiness DOWN with the reason, loads still retried); a load in progress is always waited for.
+         */
+        @WithDefault("3")
+        int startupAttempts();
+
         default ModelRegistry.Settings registrySettings() {
-            return new ModelRegistry.Settings(maxLoaded(), idleUnload(), retryInitial(), retryMax());
+            return new ModelRegistry.Settings(maxLoaded(), idleUnload(), retryInitial(), retryMax(), startupAttempts());
         }
     }
 }

@@ -29,6 +29,11 @@ import org.jboss.logging.Logger;
  *   <li>A model loads on first use; the default one also at {@link #start()}, in the background, retried
  *       with exponential backoff until it loads. A failed load answers fast until its next attempt is
  *       due, then is tried again: fixing the folder works without a restart.</li>
+ *   <li>The default model, loaded ahead of traffic, runs its family's warm-up (one short inference) before
+ *       any request may use it; a warm-up that fails is a failed load. A model loaded by a request is not
+ *       warmed up: that request would pay the same first-call setup, and the warm-up's inference on top.</li>
+ *   <li>{@link #startup()} is done once the default model loaded, or once {@code startupAttempts} loads
+ *       of it failed in a row (then readiness stays DOWN with the reason while the retries go on).</li>
  *   <li>A request holds a {@link Lease} while it uses a model; a leased model is never closed.</li>
  *   <li>At most {@code maxLoaded} models stay loaded: loading one more first unloads the least recently
  *       used idle one. Models idle longer than {@code idleUnload} (when set) are unloaded, which frees
@@ -41,16 +46,37 @@ public final class ModelRegistry<M extends AutoCloseable> implements AutoCloseab
      * @param maxLoaded    models loaded at once; 0 = no bound
      * @param idleUnload   unload a model unused for this long; empty = keep it loaded
      * @param retryInitial wait after a failed load; it doubles with every further failure, up to {@code retryMax}
+     * @param startupAttempts failed loads of the default model after which startup stops waiting for it
      */
-    public record Settings(int maxLoaded, Optional<Duration> idleUnload, Duration retryInitial, Duration retryMax) {
+    public record Settings(int maxLoaded, Optional<Duration> idleUnload, Duration retryInitial, Duration retryMax, int startupAttempts) {
+
+        public static final int STARTUP_ATTEMPTS = 3;
+
+        public Settings(int maxLoaded, Optional<Duration> idleUnload, Duration retryInitial, Duration retryMax) {
+            this(maxLoaded, idleUnload, retryInitial, retryMax, STARTUP_ATTEMPTS);
+        }
+
+        public Settings {
+            if (startupAttempts < 1) {
+                throw new IllegalArgumentException("speech.models.startup-attempts must be at least 1, got " + startupAttempts);
+            }
+        }
 
         public static Settings defaults() {
             return new Settings(0, Optional.empty(), Duration.ofSeconds(1), Duration.ofMinutes(1));
         }
     }
 
-    /** Whether the default model is usable, with the reason in one format for every service. */
-    public record Readiness(boolean ready, String model, String reason) {
+    /** What a model's warm-up ran and how long it took. */
+    public record WarmUp(String what, Duration took) {
+    }
+
+    /** Whether the default model is usable, with the reason in one format for every service, and its last warm-up. */
+    public record Readiness(boolean ready, String model, String reason, Optional<WarmUp> warmUp) {
+    }
+
+    /** Whether startup is over: the default model loaded, or given up on after its startup attempts (the reason says which). */
+    public record Startup(boolean done, String model, String reason) {
     }
 
     /**
@@ -118,6 +144,9 @@ public final class ModelRegistry<M extends AutoCloseable> implements AutoCloseab
         int leases;
         long lastUsed;
         boolean everLoaded;
+        /** Loaded and running its warm-up: not handed out yet. */
+        boolean warming;
+        WarmUp warmUp;
         String unloadedBecause;
         RuntimeException failure;
         int failures;
@@ -136,6 +165,9 @@ public final class ModelRegistry<M extends AutoCloseable> implements AutoCloseab
     private final Map<String, Slot> slots = new HashMap<>();
     private ScheduledExecutorService background;
     private int preloadAttempts;
+    /** Startup is over (monotonic); set by the default model's background load. */
+    private boolean started;
+    private boolean startupGaveUp;
     private volatile boolean closed;
 
     public ModelRegistry(ModelFamily<M> family, Path root, Optional<String> defaultModel, Settings settings) {
@@ -212,6 +244,10 @@ public final class ModelRegistry<M extends AutoCloseable> implements AutoCloseab
      * @throws ModelException         the model cannot be loaded (now)
      */
     public Lease<M> acquire(String requested) {
+        return acquire(requested, false);
+    }
+
+    private Lease<M> acquire(String requested, boolean warmUp) {
         String id = resolve(requested);
         if (!exists(id)) {
             throw new ModelNotFoundException(id, ids());
@@ -232,7 +268,7 @@ public final class ModelRegistry<M extends AutoCloseable> implements AutoCloseab
                 }
                 unloaded = unloadLeastRecentlyUsed(settings.maxLoaded() - 1, "to make room for " + id);
                 Slot loadingSlot = slot;
-                slot.loading = new FutureTask<>(() -> load(loadingSlot));
+                slot.loading = new FutureTask<>(() -> load(loadingSlot, warmUp));
                 loadHere = true;
             }
             slot.leases++;
@@ -305,11 +341,12 @@ public final class ModelRegistry<M extends AutoCloseable> implements AutoCloseab
     public Readiness readiness() {
         Optional<String> id = defaultId();
         if (id.isEmpty()) {
-            return new Readiness(false, null, "no " + family.name() + " model in " + root + "; export one with onnx-export/export");
+            return new Readiness(false, null, "no " + family.name() + " model in " + root + "; export one with onnx-export/export",
+                    Optional.empty());
         }
         if (!exists(id.get())) {
             return new Readiness(false, id.get(), "default model " + id.get() + " not found in " + root + " (available: "
-                    + String.join(", ", ids()) + ")");
+                    + String.join(", ", ids()) + ")", Optional.empty());
         }
         synchronized (this) {
             Slot slot = slots.get(id.get());
@@ -318,6 +355,8 @@ public final class ModelRegistry<M extends AutoCloseable> implements AutoCloseab
                 reason = "model " + id.get() + " not loaded yet";
             } else if (slot.model != null) {
                 reason = "model " + id.get() + " loaded";
+            } else if (slot.warming) {
+                reason = "warming up model " + id.get();
             } else if (slot.loading != null) {
                 reason = "loading model " + id.get();
             } else if (slot.failure != null) {
@@ -325,7 +364,23 @@ public final class ModelRegistry<M extends AutoCloseable> implements AutoCloseab
             } else {
                 reason = "model " + id.get() + " unloaded " + slot.unloadedBecause + "; it loads again on the next request";
             }
-            return new Readiness(slot != null && slot.everLoaded, id.get(), reason);
+            return new Readiness(slot != null && slot.everLoaded, id.get(), reason, Optional.ofNullable(slot == null ? null : slot.warmUp));
+        }
+    }
+
+    /**
+     * Whether startup is over, for the startup probe: not while the default model loads and warms up (however
+     * long that takes), done once it loaded or once {@code startupAttempts} loads in a row failed. Giving up
+     * ends only the startup: readiness stays DOWN with the reason and the loads go on being retried.
+     */
+    public Startup startup() {
+        Readiness now = readiness();
+        synchronized (this) {
+            if (startupGaveUp && !now.ready()) {
+                return new Startup(true, now.model(), "gave up waiting after " + settings.startupAttempts()
+                        + " failed attempts; readiness stays DOWN while the load is retried: " + now.reason());
+            }
+            return new Startup(started || now.ready(), now.model(), now.reason());
         }
     }
 
@@ -354,24 +409,27 @@ public final class ModelRegistry<M extends AutoCloseable> implements AutoCloseab
         return requested.strip();
     }
 
-    private M load(Slot slot) {
+    private M load(Slot slot, boolean warm) {
         long start = System.nanoTime();
         try {
             Manifest manifest = Manifest.read(root.resolve(slot.id)).verifyFiles();
             manifest.license().nonCommercialNotice(slot.id).ifPresent(LOG::warn);  // a deployer must not miss it
             M model = family.load(manifest);
+            WarmUp warmUp = warm ? warmUp(slot, model) : null;
             synchronized (this) {
                 if (closed) {
                     closeAll(List.of(model));
                     throw new ModelException("the service is shutting down");
                 }
                 slot.model = model;
+                slot.warmUp = warmUp;
                 slot.everLoaded = true;
                 slot.failure = null;
                 slot.failures = 0;
                 slot.lastUsed = nanoTime.getAsLong();
             }
-            LOG.infof("%s model %s loaded in %d ms", family.name(), slot.id, (System.nanoTime() - start) / 1_000_000);
+            LOG.infof("%s model %s loaded in %d ms%s", family.name(), slot.id, (System.nanoTime() - start) / 1_000_000,
+                    warmUp == null ? "" : " (warm-up: " + warmUp.what() + ", " + warmUp.took().toMillis() + " ms)");
             return model;
         } catch (RuntimeException e) {
             synchronized (this) {
@@ -386,6 +444,25 @@ public final class ModelRegistry<M extends AutoCloseable> implements AutoCloseab
                 LOG.error(failureReason(slot, nanoTime.getAsLong()), e instanceof ModelException ? null : e);
             }
             throw e;
+        }
+    }
+
+    /** The family's warm-up on a model nobody can lease yet; a failure closes it and fails the load. */
+    private WarmUp warmUp(Slot slot, M model) {
+        synchronized (this) {
+            slot.warming = true;
+        }
+        long start = System.nanoTime();
+        try {
+            String what = family.warmUp(model);
+            return new WarmUp(what, Duration.ofNanos(System.nanoTime() - start));
+        } catch (RuntimeException e) {
+            closeAll(List.of(model));
+            throw new ModelException("model " + slot.id + " failed its warm-up inference: " + e.getMessage(), e);
+        } finally {
+            synchronized (this) {
+                slot.warming = false;
+            }
         }
     }
 
@@ -432,9 +509,10 @@ public final class ModelRegistry<M extends AutoCloseable> implements AutoCloseab
     }
 
     private void preloadDefault() {
-        try (Lease<M> lease = acquire(null)) {
+        try (Lease<M> lease = acquire(null, true)) {
             synchronized (this) {
                 preloadAttempts = 0;
+                started = true;
             }
         } catch (RuntimeException e) {
             synchronized (this) {
@@ -443,6 +521,12 @@ public final class ModelRegistry<M extends AutoCloseable> implements AutoCloseab
                 }
                 Duration delay = backoff(++preloadAttempts);
                 LOG.warnf("default %s model not loaded (%s); next attempt in %d ms", family.name(), e.getMessage(), delay.toMillis());
+                if (!started && preloadAttempts >= settings.startupAttempts()) {
+                    started = true;
+                    startupGaveUp = true;
+                    LOG.warnf("startup done without the default %s model after %d failed attempts: not ready until it loads",
+                            family.name(), preloadAttempts);
+                }
                 background.schedule(this::preloadDefault, delay.toNanos(), TimeUnit.NANOSECONDS);
             }
         }

@@ -13,8 +13,9 @@ import speech.runtime.model.ModelRegistry;
 
 /**
  * The service's model registry from start to stop: its default model starts loading (in the background)
- * at startup, readiness ({@code default-model}: data {@code model} and {@code reason}) is UP once it has
- * loaded, and the registry closes at shutdown, after {@link GracefulShutdown} drained the queues.
+ * at startup, readiness ({@code default-model}: data {@code model} and {@code reason}, and {@code warm_up} /
+ * {@code warm_up_ms}: what its warm-up inference ran and how long it took) is UP once it has loaded and
+ * warmed up, and the registry closes at shutdown, after {@link GracefulShutdown} drained the queues.
  */
 @Readiness
 @ApplicationScoped
@@ -41,6 +42,7 @@ public class ModelReadiness implements HealthCheck {
         for (ModelRegistry<?> registry : registries) {
             ModelRegistry.Readiness r = registry.readiness();
             check.status(r.ready()).withData("model", r.model() == null ? "none" : r.model()).withData("reason", r.reason());
+            r.warmUp().ifPresent(w -> check.withData("warm_up", w.what()).withData("warm_up_ms", w.took().toMillis()));
         }
         return check.build();
     }

@@ -68,7 +68,7 @@ public final class OrtSessions {
         }
         try {
             Process p = new ProcessBuilder("nvidia-smi", "--query-gpu=name", "--format=csv,noheader",
-                    "-i", Integer.toString(settings.deviceId())).redirectErrorStream(true).start();
+                    "-i", smiDevice(System.getenv("CUDA_VISIBLE_DEVICES"), settings.deviceId())).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes()).trim();
             return p.waitFor(5, TimeUnit.SECONDS) && p.exitValue() == 0 ? Optional.of(out) : Optional.empty();
         } catch (IOException e) {
@@ -119,6 +119,15 @@ public final class OrtSessions {
         }
         providerInUse = provider;
         return options;
+    }
+
+    /**
+     * The device for nvidia-smi, which ignores CUDA_VISIBLE_DEVICES: CUDA's device {@code deviceId} is the
+     * visible list's entry at that position (an index or a UUID, both of which {@code nvidia-smi -i} takes).
+     */
+    static String smiDevice(String visibleDevices, int deviceId) {
+        String[] visible = visibleDevices == null || visibleDevices.isBlank() ? new String[0] : visibleDevices.split(",");
+        return deviceId < visible.length ? visible[deviceId].strip() : Integer.toString(deviceId);
     }
 
     private static String cudaUnavailableReason() {

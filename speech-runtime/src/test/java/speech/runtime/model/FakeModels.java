@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A model family for the registry's tests: real model folders (manifest + hashed file), models that only record being closed. */
@@ -20,6 +21,7 @@ final class FakeModels {
     static final class Model implements AutoCloseable {
         final String id;
         volatile boolean closed;
+        final AtomicInteger warmUps = new AtomicInteger();
 
         Model(String id) {
             this.id = id;
@@ -34,9 +36,29 @@ final class FakeModels {
     final AtomicInteger loads = new AtomicInteger();
     final List<Long> attemptNanos = new CopyOnWriteArrayList<>();
     final Map<String, Integer> failuresLeft = new ConcurrentHashMap<>();
+    final Map<String, Integer> warmUpFailuresLeft = new ConcurrentHashMap<>();
+    /** Every model loaded, in order, whether its warm-up passed or not. */
+    final List<Model> created = new CopyOnWriteArrayList<>();
+    /** Warm-ups wait for this (tests hold a model in its warm-up). */
+    volatile CountDownLatch warmUpGate = new CountDownLatch(0);
 
     ModelFamily<Model> family() {
-        return new ModelFamily<>("Fake", manifest -> FORMAT.equals(manifest.root().path("format").asText()), this::load, Set.of("fake-1"));
+        return new ModelFamily<>("Fake", manifest -> FORMAT.equals(manifest.root().path("format").asText()), this::load, Set.of("fake-1"),
+                this::warmUp);
+    }
+
+    private String warmUp(Model model) {
+        try {
+            warmUpGate.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        model.warmUps.incrementAndGet();
+        if (warmUpFailuresLeft.merge(model.id, -1, Integer::sum) >= 0) {
+            throw new IllegalStateException("cuDNN not found");
+        }
+        return "one fake inference";
     }
 
     private Model load(Manifest manifest) {
@@ -46,7 +68,9 @@ final class FakeModels {
             throw new ModelException("disk on fire while loading " + id);
         }
         loads.incrementAndGet();
-        return new Model(id);
+        Model model = new Model(id);
+        created.add(model);
+        return model;
     }
 
     /** A model folder as the export writes it: one weights file and a manifest naming its sha256. */

@@ -11,15 +11,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import speech.runtime.model.ModelRegistry.Lease;
 import speech.runtime.model.ModelRegistry.Settings;
 
-/** The generic registry on a fake model type: first use, backoff, the bound, idle unloading, leases. */
+/** The generic registry on a fake model type: first use, backoff, warm-up, startup, the bound, idle unloading, leases. */
 class ModelRegistryTest {
 
     @TempDir
@@ -48,6 +51,116 @@ class ModelRegistryTest {
 
     void advance(Duration d) {
         now.addAndGet(d.toNanos());
+    }
+
+    static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        for (int i = 0; i < 1000 && !condition.getAsBoolean(); i++) {
+            Thread.sleep(10);
+        }
+        assertTrue(condition.getAsBoolean(), what);
+    }
+
+    @Test
+    void theDefaultModelWarmsUpOnceBeforeAnyoneCanUseItAndReadinessSaysSoMeanwhile() throws Exception {
+        fakes.warmUpGate = new CountDownLatch(1);
+        try (ModelRegistry<FakeModels.Model> models = new ModelRegistry<>(family, root, Optional.of("a"), Settings.defaults())) {
+            models.start();
+            await(() -> models.readiness().reason().equals("warming up model a"), models.readiness().reason());
+            assertFalse(models.readiness().ready(), "not ready while warming up");
+            assertFalse(models.isLoaded("a"));
+            assertTrue(models.acquireIfLoaded("a").isEmpty(), "nobody gets a model before its warm-up");
+            CompletableFuture<Lease<FakeModels.Model>> request = CompletableFuture.supplyAsync(() -> models.acquire(null));
+            Thread.sleep(50);
+            assertFalse(request.isDone(), "a request waits for the warm-up");
+            fakes.warmUpGate.countDown();
+            try (Lease<FakeModels.Model> lease = request.get(10, TimeUnit.SECONDS)) {
+                assertEquals(1, lease.model().warmUps.get(), "warmed up before the first request got it");
+            }
+            assertEquals(1, fakes.created.size());
+            ModelRegistry.Readiness ready = models.readiness();
+            assertTrue(ready.ready());
+            ModelRegistry.WarmUp warmUp = ready.warmUp().orElseThrow();
+            assertEquals("one fake inference", warmUp.what());
+            assertTrue(warmUp.took().toMillis() >= 50, "timed around the warm-up: " + warmUp.took());
+            try (Lease<FakeModels.Model> b = models.acquire("b")) {
+                assertEquals(0, b.model().warmUps.get(), "a model a request loads is not warmed up: that request would pay for it");
+            }
+        }
+    }
+
+    @Test
+    void aFailedWarmUpIsAFailedLoadItsModelClosedAndRetriedLikeOne() throws Exception {
+        fakes.warmUpFailuresLeft.put("a", 1);
+        Settings fast = new Settings(0, Optional.empty(), Duration.ofMillis(100), Duration.ofSeconds(1));
+        try (ModelRegistry<FakeModels.Model> models = new ModelRegistry<>(family, root, Optional.of("a"), fast)) {
+            models.start();
+            String failed = null;
+            for (int i = 0; i < 500 && !models.readiness().ready(); i++) {
+                failed = models.readiness().reason().contains("failed") ? models.readiness().reason() : failed;
+                Thread.sleep(5);
+            }
+            assertTrue(models.readiness().ready(), models.readiness().reason());
+            assertTrue(failed != null && failed.startsWith("model a failed to load: model a failed its warm-up inference: cuDNN not found"),
+                    String.valueOf(failed));
+            assertEquals(2, fakes.created.size(), "loaded again after the failed warm-up");
+            assertTrue(fakes.created.getFirst().closed, "the model that failed its warm-up is closed");
+            assertEquals(1, fakes.created.getLast().warmUps.get());
+            assertFalse(fakes.created.getLast().closed);
+        }
+    }
+
+    @Test
+    void startupWaitsForTheDefaultModelsLoadAndWarmUpHoweverLong() throws Exception {
+        fakes.warmUpGate = new CountDownLatch(1);
+        try (ModelRegistry<FakeModels.Model> models = new ModelRegistry<>(family, root, Optional.of("a"), Settings.defaults())) {
+            assertFalse(models.startup().done(), "not started before start()");
+            models.start();
+            await(() -> models.startup().reason().equals("warming up model a"), models.startup().reason());
+            Thread.sleep(200);
+            assertFalse(models.startup().done(), "a load in progress is waited for");
+            fakes.warmUpGate.countDown();
+            await(() -> models.startup().done(), models.startup().reason());
+            assertEquals(new ModelRegistry.Startup(true, "a", "model a loaded"), models.startup());
+        }
+    }
+
+    @Test
+    void startupGivesUpAfterItsAttemptsThenTheRetriesStillMakeItReady() throws Exception {
+        fakes.failuresLeft.put("a", 5);
+        Settings settings = new Settings(0, Optional.empty(), Duration.ofMillis(300), Duration.ofMillis(300), 3);
+        try (ModelRegistry<FakeModels.Model> models = new ModelRegistry<>(family, root, Optional.of("a"), settings)) {
+            models.start();
+            await(() -> fakes.attemptNanos.size() >= 1 && models.readiness().reason().contains("failed to load"), models.readiness().reason());
+            ModelRegistry.Startup waiting = models.startup();
+            assertFalse(waiting.done(), "one failure: still starting");
+            assertTrue(waiting.reason().startsWith("model a failed to load: disk on fire"), waiting.reason());
+
+            await(() -> models.startup().done(), models.startup().reason());
+            assertEquals(3, fakes.attemptNanos.size(), "done after exactly three failed attempts");
+            ModelRegistry.Startup gaveUp = models.startup();
+            assertFalse(models.readiness().ready());
+            assertTrue(gaveUp.reason().startsWith("gave up waiting after 3 failed attempts; readiness stays DOWN while the load is retried: "
+                    + "model a failed to load: disk on fire while loading a"), gaveUp.reason());
+
+            await(() -> models.readiness().ready(), models.readiness().reason());
+            assertEquals(6, fakes.attemptNanos.size(), "retried after startup gave up, until the load succeeded");
+            assertEquals("model a loaded", models.startup().reason());
+        }
+    }
+
+    @Test
+    void aMissingDefaultModelIsGivenUpOnThenLoadsOnceItIsExported() throws Exception {
+        Settings settings = new Settings(0, Optional.empty(), Duration.ofMillis(50), Duration.ofMillis(100), 2);
+        try (ModelRegistry<FakeModels.Model> models = new ModelRegistry<>(family, root, Optional.of("late"), settings)) {
+            models.start();
+            await(() -> models.startup().done(), models.startup().reason());
+            assertTrue(models.startup().reason().endsWith("retried: default model late not found in " + root + " (available: a, b, c)"),
+                    models.startup().reason());
+            assertFalse(models.readiness().ready());
+            FakeModels.write(root, "late", FakeModels.FORMAT);
+            await(() -> models.readiness().ready(), models.readiness().reason());
+            assertEquals(1, fakes.created.getLast().warmUps.get());
+        }
     }
 
     @Test

@@ -53,4 +53,12 @@ class OrtProviderTest {
                 new OrtSettings("auto", 0, 0, 0, 8L << 30).cudaOptions());
         assertThrows(IllegalArgumentException.class, () -> new OrtSettings("cuda", 0, 0, 0, -1));
     }
+
+    @Test
+    void theGpuNameIsAskedForTheDeviceThisProcessSees() {
+        assertEquals("0", OrtSessions.smiDevice(null, 0));
+        assertEquals("1", OrtSessions.smiDevice("", 1));
+        assertEquals("3", OrtSessions.smiDevice("3", 0), "ASR_GPU=3: CUDA's device 0 is the machine's GPU 3");
+        assertEquals("GPU-5f3c", OrtSessions.smiDevice("2, GPU-5f3c", 1));
+    }
 }

@@ -32,7 +32,7 @@ public class EchoModels {
         // The DiT scheduler's limits: speech.engine.dit.*, with the queue in front from speech.queue.*.
         EngineLimits limits = engine.limits("dit", runtime.queue().capacity(), runtime.queue().retryAfterSeconds());
         ModelFamily<LoadedModel> echo = new ModelFamily<>("Echo-TTS", EchoModel::isEchoModel,
-                manifest -> load(manifest, sessions, config, options, limits, meters), OPENAI_ALIASES);
+                manifest -> load(manifest, sessions, config, options, limits, meters), OPENAI_ALIASES, LoadedModel::warmUp);
         return new ModelRegistry<>(echo, config.modelsDir(), config.defaultModel(), runtime.models().registrySettings());
     }
 

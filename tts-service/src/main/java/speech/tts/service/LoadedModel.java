@@ -4,6 +4,7 @@ import java.time.Duration;
 import org.jboss.logging.Logger;
 import speech.tts.echo.EchoModel;
 import speech.tts.echo.Synthesizer;
+import speech.tts.echo.WarmUp;
 
 /**
  * An Echo-TTS model with its synthesizer (which owns the model's DiT scheduler): what the registry
@@ -15,6 +16,11 @@ public record LoadedModel(EchoModel model, Synthesizer synthesizer) implements A
 
     public String id() {
         return model.id();
+    }
+
+    /** The registry runs this once per load, before the model serves: see {@link WarmUp}. */
+    public String warmUp() {
+        return WarmUp.run(model, synthesizer);
     }
 
     /** At shutdown GracefulShutdown ran first; requests in flight get 30 s to finish, then the DiT loop stops. */

@@ -3,6 +3,7 @@ package speech.tts.api;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.notNullValue;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -18,7 +19,13 @@ class OperabilityTest {
     void readyOnceTheGraphsLoad() throws InterruptedException {
         Http.awaitReady(() -> given().get("/q/health/ready").statusCode());
         given().get("/q/health/ready").then().body("checks.find { it.name == 'default-model' }.data.reason",
-                containsString("echo-tts-tiny loaded"));
+                containsString("echo-tts-tiny loaded"))
+                // Warmed up before it was ready: every graph ran once.
+                .body("checks.find { it.name == 'default-model' }.data.warm_up", matchesPattern(
+                        "speaker_cond, text_cond, [1-9]\\d* DiT call\\(s\\), dac_decode"))
+                .body("checks.find { it.name == 'default-model' }.data.warm_up_ms", notNullValue());
+        given().get("/q/health/started").then().statusCode(200)
+                .body("checks.find { it.name == 'default-model' }.data.reason", equalTo("model echo-tts-tiny loaded"));
         given().get("/q/health/live").then().statusCode(200);
     }
 
