@@ -92,4 +92,6 @@ test('speech: audio whatever the format, speed, typed errors', async () => {
   const ids = [];
   for await (const m of tts.models.list()) ids.push(m.id);
   assert.ok(ids.includes('echo-tts-tiny'), ids.join());
+  assert.equal((await tts.models.retrieve('echo-tts-tiny')).id, 'echo-tts-tiny');
+  await rejects(tts.models.retrieve('nope'), OpenAI.NotFoundError, { code: 'model_not_found' });
 });

@@ -142,11 +142,13 @@ class Models(unittest.TestCase):
         self.assertIn("base", ids)
         self.assertEqual("tiny.en", asr().models.retrieve("tiny.en").id)
         self.assertIn("echo-tts-tiny", [m.id for m in tts().models.list()])
+        self.assertEqual("echo-tts-tiny", tts().models.retrieve("echo-tts-tiny").id)
 
     def test_retrieve_unknown_is_not_found(self):
-        with self.assertRaises(openai.NotFoundError) as e:
-            asr().models.retrieve("nope")
-        self.assertEqual("model_not_found", e.exception.code)
+        for client in (asr(), tts()):
+            with self.assertRaises(openai.NotFoundError) as e:
+                client.models.retrieve("nope")
+            self.assertEqual("model_not_found", e.exception.code)
 
 
 MAGIC = {

@@ -155,7 +155,10 @@ class ConformanceIT {
         assertEquals(201, voice.getStatusCode());
         assertEquals(voice.getData().getId(), voices.getVoice(voice.getData().getId()).getId());
         // (speech itself is the SDK suites' job: this generator's "native" Java client parses a binary answer as JSON)
-        assertTrue(new speech.client.tts.api.ModelsApi(ttsClient).listModels().getData().stream().anyMatch(m -> "echo-tts-tiny".equals(m.getId())));
+        var ttsModels = new speech.client.tts.api.ModelsApi(ttsClient);
+        assertTrue(ttsModels.listModels().getData().stream().anyMatch(m -> "echo-tts-tiny".equals(m.getId())));
+        assertEquals("echo-tts-tiny", ttsModels.retrieveModel("echo-tts-tiny").getId());
+        assertEquals(404, assertThrows(speech.client.tts.ApiException.class, () -> ttsModels.retrieveModel("nope")).getCode());
         voices.deleteVoice(voice.getData().getId());
         assertEquals(404, assertThrows(speech.client.tts.ApiException.class, () -> voices.getVoice(voice.getData().getId())).getCode());
     }

@@ -12,7 +12,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import speech.asr.service.LoadedModel;
 import speech.runtime.http.OpenApiDocument;
 import speech.runtime.info.ModelList;
-import speech.runtime.model.ModelNotFoundException;
 import speech.runtime.model.ModelRegistry;
 
 /** OpenAI's model list: every Whisper export under asr.models-dir, with its licence. */
@@ -38,6 +37,6 @@ public class ModelResource {
     @APIResponse(responseCode = "200", description = "The model")
     @APIResponse(responseCode = "404", ref = OpenApiDocument.NOT_FOUND)
     public ModelList.Model get(@PathParam("id") String id) {
-        return models.manifest(id).map(ModelList.Model::of).orElseThrow(() -> new ModelNotFoundException(id, models.ids()));
+        return ModelList.retrieve(models, id);
     }
 }

@@ -5,6 +5,7 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -95,5 +96,16 @@ public class OpenAiSpeechResource {
     @APIResponse(responseCode = "200", description = "The models")
     public ModelList models() {
         return ModelList.of(models.manifests());
+    }
+
+    @GET
+    @Path("models/{id}")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Tag(name = "Models")
+    @Operation(operationId = "retrieveModel", summary = "One model (OpenAI-compatible)", description = "404 lists the available ids in `error.details.available`.")
+    @APIResponse(responseCode = "200", description = "The model")
+    @APIResponse(responseCode = "404", ref = OpenApiDocument.NOT_FOUND)
+    public ModelList.Model model(@PathParam("id") String id) {
+        return ModelList.retrieve(models, id);
     }
 }

@@ -89,5 +89,9 @@ class OpenAiSpeechResourceTest {
         String id = Voices.jfk();
         given().get("/v1/audio/voices").then().statusCode(200).body("voices.voice_id", hasItem(id));
         given().get("/v1/models").then().statusCode(200).body("object", equalTo("list")).body("data.id", hasItem("echo-tts-tiny"));
+        given().get("/v1/models/echo-tts-tiny").then().statusCode(200).body("id", equalTo("echo-tts-tiny"))
+                .body("object", equalTo("model")).body("license.id", equalTo("NOASSERTION"));
+        given().get("/v1/models/tts-nope").then().statusCode(404).contentType(ContentType.JSON)
+                .body("error.code", equalTo("model_not_found")).body("error.details.available", hasItem("echo-tts-tiny"));
     }
 }
