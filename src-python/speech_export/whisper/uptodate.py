@@ -1,6 +1,6 @@
 """`python -m speech_export.whisper.uptodate OUT_DIR CHECKPOINT`: exit 0 when OUT_DIR holds a complete
 export (manifest present, every file's sha256 as recorded) of the same source weights in the current
-graph contract (format_version), else 1.
+graph contract (format_version, with the alignment graph), else 1.
 Lets onnx-export/export-test-models skip exports that would not change."""
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from .export import FORMAT_VERSION
 def up_to_date(out: Path, checkpoint: str) -> bool:
     manifest = read_manifest(out)
     if not manifest or manifest.get("format") != "speech-platform/whisper" or "license" not in manifest \
-            or manifest.get("format_version") != FORMAT_VERSION or "vad" not in manifest:
+            or manifest.get("format_version") != FORMAT_VERSION or "vad" not in manifest \
+            or "alignment" not in manifest.get("graphs", {}):
         return False
     try:
         sha = resolve(checkpoint).sha256
