@@ -40,7 +40,7 @@ test('transcriptions: json, text, srt, vtt, verbose_json with segments, language
 
 test('transcription errors are typed with code and param', async () => {
   await rejects(asr.audio.transcriptions.create({ file: fs.createReadStream(jfk), model: 'tiny.en', response_format: 'verbose_json',
-    timestamp_granularities: ['word'] }), OpenAI.BadRequestError, { status: 400, param: 'timestamp_granularities[]' });
+    timestamp_granularities: ['sentence'] }), OpenAI.BadRequestError, { status: 400, param: 'timestamp_granularities[]' });
   await rejects(asr.audio.transcriptions.create({ file: fs.createReadStream(jfk), model: 'tiny.en', temperature: 3 }),
     OpenAI.BadRequestError, { param: 'temperature' });
   await rejects(asr.audio.transcriptions.create({ file: fs.createReadStream(jfk), model: 'nope' }),

@@ -17,7 +17,7 @@ import speech.runtime.http.FormParts;
 public class TranscriptionForm {
 
     /** The items timestamp_granularities[] accepts, for the OpenAPI document (an array's enum belongs to its items). */
-    @Schema(name = "TimestampGranularity", type = SchemaType.STRING, enumeration = {"segment"})
+    @Schema(name = "TimestampGranularity", type = SchemaType.STRING, enumeration = {"segment", "word"})
     static final class TimestampGranularity {
     }
 
@@ -69,18 +69,45 @@ public class TranscriptionForm {
     public String stream;
 
     @RestForm("timestamp_granularities[]")
-    @Schema(type = SchemaType.ARRAY, implementation = TimestampGranularity.class, description = "Only with verbose_json; `segment` is supported, `word` answers 400")
+    @Schema(type = SchemaType.ARRAY, implementation = TimestampGranularity.class, description = "Only with verbose_json: `segment` "
+            + "(the default) gives `segments`, `word` gives `words` with each word's start, end and probability; both give both. "
+            + "Words need a model exported with its alignment graph (else 400)")
     public List<String> timestampGranularities;
 
     @RestForm("timestamp_granularities")
     @Schema(type = SchemaType.ARRAY, implementation = TimestampGranularity.class, description = "Alias of timestamp_granularities[] for clients that send it without brackets")
     public List<String> timestampGranularitiesPlain;
 
-    /** The requested format; timestamp_granularities[] is checked against it (only 'segment', only with verbose_json). */
+    @RestForm
+    @PartType("text/plain")
+    @Schema(type = SchemaType.BOOLEAN, defaultValue = "false", description = "true detects the language of every 30-s window "
+            + "(a recording that switches language), each verbose_json segment saying its own (faster-whisper's multilingual); "
+            + "multilingual models only, without `language`")
+    public String multilingual;
+
+    // No defaultValue in the schema: Swagger UI would send it with every format, and these are srt/vtt's only.
+    @RestForm("max_line_width")
+    @PartType("text/plain")
+    @Schema(type = SchemaType.INTEGER, minimum = "10", maximum = "1000", description = "srt/vtt only: most characters per subtitle line (default 42)")
+    public String maxLineWidth;
+
+    @RestForm("max_line_count")
+    @PartType("text/plain")
+    @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "10", description = "srt/vtt only: most lines per cue (default 2)")
+    public String maxLineCount;
+
+    @RestForm("max_cue_seconds")
+    @PartType("text/plain")
+    @Schema(type = SchemaType.NUMBER, minimum = "1", maximum = "60", description = "srt/vtt only: longest a cue lasts, in seconds (default 7). "
+            + "Cues are cut at word boundaries (word timestamps, when the model has its alignment graph) and never overlap")
+    public String maxCueSeconds;
+
+    /** The requested format; timestamp_granularities[] and the subtitle options are checked against it. */
     public ResponseFormat format() {
         ResponseFormat format = ResponseFormat.parse(responseFormat).orElseThrow(() -> ApiException.invalidParam("response_format",
                 "response_format '" + responseFormat + "' is not one of " + ResponseFormat.names()));
-        checkGranularities(format);
+        granularities(format);
+        subtitleOptions(format);
         return format;
     }
 
@@ -94,14 +121,24 @@ public class TranscriptionForm {
         return streamed;
     }
 
+    /** verbose_json's segments and/or words, and the srt/vtt limits. */
+    public TranscriptWriter.Options writerOptions() {
+        ResponseFormat format = format();
+        List<String> g = granularities(format);
+        return new TranscriptWriter.Options(g.isEmpty() || g.contains("segment"), g.contains("word"), subtitleOptions(format));
+    }
+
     public TranscribeCommand toCommand(Task task) {
         FormParts.single(uploads, "file");
         if (file == null) {
             throw ApiException.invalidParam("file", "the form has no 'file' part with the audio");
         }
+        ResponseFormat format = format();
+        boolean subtitles = format == ResponseFormat.SRT || format == ResponseFormat.VTT;
         return new TranscribeCommand(task, file.uploadedFile(), file.size(), model,
                 language == null || language.isBlank() ? null : language, prompt == null || prompt.isBlank() ? null : prompt,
-                temperature(temperature), bool(vadFilter, "vad_filter", true));
+                temperature(temperature), bool(vadFilter, "vad_filter", true), granularities(format).contains("word"), subtitles,
+                bool(multilingual, "multilingual", false));
     }
 
     private static boolean bool(String value, String param, boolean absent) {
@@ -113,6 +150,34 @@ public class TranscriptionForm {
             case "false" -> false;
             default -> throw ApiException.invalidParam(param, param + " must be true or false");
         };
+    }
+
+    private Subtitles.Options subtitleOptions(ResponseFormat format) {
+        Subtitles.Options d = Subtitles.Options.defaults();
+        boolean given = maxLineWidth != null || maxLineCount != null || maxCueSeconds != null;
+        if (given && format != ResponseFormat.SRT && format != ResponseFormat.VTT) {
+            String param = maxLineWidth != null ? "max_line_width" : maxLineCount != null ? "max_line_count" : "max_cue_seconds";
+            throw ApiException.invalidParam(param, param + " applies to response_format srt or vtt");
+        }
+        return new Subtitles.Options((int) number(maxLineWidth, "max_line_width", d.maxLineWidth(), 10, 1000, true),
+                (int) number(maxLineCount, "max_line_count", d.maxLineCount(), 1, 10, true),
+                number(maxCueSeconds, "max_cue_seconds", d.maxCueSeconds(), 1, 60, false));
+    }
+
+    private static double number(String value, String param, double absent, double min, double max, boolean integer) {
+        if (value == null || value.isBlank()) {
+            return absent;
+        }
+        try {
+            double v = integer ? Integer.parseInt(value.strip()) : Double.parseDouble(value.strip());
+            if (v >= min && v <= max) {
+                return v;
+            }
+        } catch (NumberFormatException ignored) {
+            // answered below
+        }
+        throw ApiException.invalidParam(param, param + " must be " + (integer ? "an integer" : "a number") + " from "
+                + (integer ? String.valueOf((int) min) : String.valueOf(min)) + " to " + (integer ? String.valueOf((int) max) : String.valueOf(max)));
     }
 
     private static double temperature(String value) {
@@ -130,7 +195,8 @@ public class TranscriptionForm {
         throw ApiException.invalidParam("temperature", "temperature must be a number between 0 and 1");
     }
 
-    private void checkGranularities(ResponseFormat format) {
+    /** The granularities asked for ('segment', 'word'; none = segments), each only with verbose_json. */
+    private List<String> granularities(ResponseFormat format) {
         List<String> granularities = new ArrayList<>();
         if (timestampGranularities != null) {
             granularities.addAll(timestampGranularities);
@@ -138,17 +204,17 @@ public class TranscriptionForm {
         if (timestampGranularitiesPlain != null) {
             granularities.addAll(timestampGranularitiesPlain);
         }
+        List<String> out = new ArrayList<>();
         for (String g : granularities) {
             String v = g == null ? "" : g.strip().toLowerCase(Locale.ROOT);
-            if (v.equals("word")) {
-                throw ApiException.invalidParam("timestamp_granularities[]", "word timestamps are not supported yet; use 'segment'");
-            }
-            if (!v.equals("segment")) {
-                throw ApiException.invalidParam("timestamp_granularities[]", "timestamp_granularities[] must be 'segment'");
+            if (!v.equals("segment") && !v.equals("word")) {
+                throw ApiException.invalidParam("timestamp_granularities[]", "timestamp_granularities[] items must be 'segment' or 'word'");
             }
             if (format != ResponseFormat.VERBOSE_JSON) {
                 throw ApiException.invalidParam("timestamp_granularities[]", "timestamp_granularities[] needs response_format=verbose_json");
             }
+            out.add(v);
         }
+        return out;
     }
 }

@@ -92,11 +92,12 @@ public class TranscriptionResource {
         if (form.streamed(format)) {
             return stream(form.toCommand(task));
         }
+        TranscriptWriter.Options output = form.writerOptions();
         TranscriptionService.Result r;
         try (ClientGone watch = ClientGone.watch(request)) {
             r = service.transcribe(form.toCommand(task));
         }
-        return Response.ok(TranscriptWriter.write(format, r.transcript(), r.processingSeconds(), r.model()), format.mediaType()).build();
+        return Response.ok(TranscriptWriter.write(format, r.transcript(), r.processingSeconds(), r.model(), output), format.mediaType()).build();
     }
 
     /** Errors until the audio is decoded are answered as usual; from then on the client going away cancels the work. */

@@ -125,7 +125,7 @@ public class TranscriptionService {
      * and engine as files, so its windows share their batches; VAD-filtered like a file.
      */
     public Result transcribe(LiveModel live, float[] samples, String language, String prompt, Progress progress) {
-        TranscribeCommand command = new TranscribeCommand(Task.TRANSCRIBE, null, 0, live.id(), language, prompt, 0.0, true);
+        TranscribeCommand command = new TranscribeCommand(Task.TRANSCRIBE, null, 0, live.id(), language, prompt, 0.0, true, false, false, false);
         try (ModelRegistry.Lease<LoadedModel> lease = live.lease().retain()) {
             return transcribe(command, lease, progress, samples);
         }
@@ -193,11 +193,23 @@ public class TranscriptionService {
         if (command.task() == Task.TRANSLATE && !model.spec().multilingual()) {
             throw ApiException.invalidParam("model", "model " + model.id() + " is English-only and cannot translate; use a multilingual model");
         }
+        if (command.words() && !model.hasWordTimestamps()) {
+            throw ApiException.invalidParam("timestamp_granularities[]", "model " + model.id() + " was exported without the "
+                    + "alignment graph, so it has no word timestamps; export it again with onnx-export");
+        }
+        if (command.multilingual() && !model.spec().multilingual()) {
+            throw ApiException.invalidParam("multilingual", "model " + model.id() + " is English-only; multilingual needs a multilingual model");
+        }
+        if (command.multilingual() && command.language() != null) {
+            throw ApiException.invalidParam("multilingual", "multilingual detects the language of every window: leave out language");
+        }
         DecodingOptions o = DecodingOptions.defaults().withTask(command.task())
                 .withLanguage(language(command.language(), model))
                 .withInitialPrompt(command.prompt())
                 .withTemperatures(DecodingOptions.ladderFrom(command.temperature()))
-                .withVadFilter(command.vadFilter());
+                .withVadFilter(command.vadFilter())
+                .withWordTimestamps(command.words() || (command.subtitles() && model.hasWordTimestamps()))
+                .withMultilingual(command.multilingual());
         return config.beamSize().map(o::withBeamSize).orElse(o);
     }
 

@@ -76,6 +76,15 @@ public final class DecoderState implements AutoCloseable {
         return windows;
     }
 
+    /** Cross K/V of every window slot, for the alignment graph (read while a window's owner holds its slot). */
+    ResidentTensor crossK() {
+        return crossK;
+    }
+
+    ResidentTensor crossV() {
+        return crossV;
+    }
+
     /** Bytes of self K/V one row holds (its cost in the decoder scheduler's memory budget). */
     public long rowBytes() {
         return 2 * positionBytes * dims.nTextCtx();

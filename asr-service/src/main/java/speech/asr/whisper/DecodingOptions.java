@@ -16,13 +16,15 @@ import java.util.List;
  * @param maxInitialTimestamp latest first timestamp, seconds
  * @param seed              sampling seed, so a request is reproducible
  * @param vadFilter         decode only the speech regions voice activity detection finds (when the model ships a VAD)
+ * @param wordTimestamps    time every word (the model's alignment graph, once per decoded window)
+ * @param multilingual      detect the language of every window instead of once from the first (faster-whisper's option)
  */
 public record DecodingOptions(
         Task task, String language, String initialPrompt, List<Double> temperatures,
         int beamSize, int bestOf, double patience,
         double compressionRatioThreshold, double logProbThreshold, double noSpeechThreshold,
         boolean conditionOnPreviousText, boolean withoutTimestamps, boolean suppressBlank,
-        double maxInitialTimestamp, long seed, boolean vadFilter) {
+        double maxInitialTimestamp, long seed, boolean vadFilter, boolean wordTimestamps, boolean multilingual) {
 
     public static final double TEMPERATURE_STEP = 0.2;
 
@@ -38,7 +40,7 @@ public record DecodingOptions(
                 1, 5, 1.0,
                 2.4, -1.0, 0.6,
                 true, false, true,
-                1.0, 0L, true);
+                1.0, 0L, true, false, false);
     }
 
     /** {@code t}, then t + 0.2 … up to 1.0: a request's temperature is where the fallback ladder starts. */
@@ -53,42 +55,54 @@ public record DecodingOptions(
     public DecodingOptions withTask(Task t) {
         return new DecodingOptions(t, language, initialPrompt, temperatures, beamSize, bestOf, patience,
                 compressionRatioThreshold, logProbThreshold, noSpeechThreshold, conditionOnPreviousText, withoutTimestamps,
-                suppressBlank, maxInitialTimestamp, seed, vadFilter);
+                suppressBlank, maxInitialTimestamp, seed, vadFilter, wordTimestamps, multilingual);
     }
 
     public DecodingOptions withLanguage(String l) {
         return new DecodingOptions(task, l, initialPrompt, temperatures, beamSize, bestOf, patience,
                 compressionRatioThreshold, logProbThreshold, noSpeechThreshold, conditionOnPreviousText, withoutTimestamps,
-                suppressBlank, maxInitialTimestamp, seed, vadFilter);
+                suppressBlank, maxInitialTimestamp, seed, vadFilter, wordTimestamps, multilingual);
     }
 
     public DecodingOptions withInitialPrompt(String p) {
         return new DecodingOptions(task, language, p, temperatures, beamSize, bestOf, patience,
                 compressionRatioThreshold, logProbThreshold, noSpeechThreshold, conditionOnPreviousText, withoutTimestamps,
-                suppressBlank, maxInitialTimestamp, seed, vadFilter);
+                suppressBlank, maxInitialTimestamp, seed, vadFilter, wordTimestamps, multilingual);
     }
 
     public DecodingOptions withTemperatures(List<Double> ts) {
         return new DecodingOptions(task, language, initialPrompt, ts, beamSize, bestOf, patience,
                 compressionRatioThreshold, logProbThreshold, noSpeechThreshold, conditionOnPreviousText, withoutTimestamps,
-                suppressBlank, maxInitialTimestamp, seed, vadFilter);
+                suppressBlank, maxInitialTimestamp, seed, vadFilter, wordTimestamps, multilingual);
     }
 
     public DecodingOptions withBeamSize(int b) {
         return new DecodingOptions(task, language, initialPrompt, temperatures, b, bestOf, patience,
                 compressionRatioThreshold, logProbThreshold, noSpeechThreshold, conditionOnPreviousText, withoutTimestamps,
-                suppressBlank, maxInitialTimestamp, seed, vadFilter);
+                suppressBlank, maxInitialTimestamp, seed, vadFilter, wordTimestamps, multilingual);
     }
 
     public DecodingOptions withThresholds(double compressionRatio, double logProb, double noSpeech) {
         return new DecodingOptions(task, language, initialPrompt, temperatures, beamSize, bestOf, patience,
                 compressionRatio, logProb, noSpeech, conditionOnPreviousText, withoutTimestamps,
-                suppressBlank, maxInitialTimestamp, seed, vadFilter);
+                suppressBlank, maxInitialTimestamp, seed, vadFilter, wordTimestamps, multilingual);
     }
 
     public DecodingOptions withVadFilter(boolean on) {
         return new DecodingOptions(task, language, initialPrompt, temperatures, beamSize, bestOf, patience,
                 compressionRatioThreshold, logProbThreshold, noSpeechThreshold, conditionOnPreviousText, withoutTimestamps,
-                suppressBlank, maxInitialTimestamp, seed, on);
+                suppressBlank, maxInitialTimestamp, seed, on, wordTimestamps, multilingual);
+    }
+
+    public DecodingOptions withWordTimestamps(boolean on) {
+        return new DecodingOptions(task, language, initialPrompt, temperatures, beamSize, bestOf, patience,
+                compressionRatioThreshold, logProbThreshold, noSpeechThreshold, conditionOnPreviousText, withoutTimestamps,
+                suppressBlank, maxInitialTimestamp, seed, vadFilter, on, multilingual);
+    }
+
+    public DecodingOptions withMultilingual(boolean on) {
+        return new DecodingOptions(task, language, initialPrompt, temperatures, beamSize, bestOf, patience,
+                compressionRatioThreshold, logProbThreshold, noSpeechThreshold, conditionOnPreviousText, withoutTimestamps,
+                suppressBlank, maxInitialTimestamp, seed, vadFilter, wordTimestamps, on);
     }
 }

@@ -76,7 +76,9 @@ public final class Transcriber {
         }
         double duration = samples.length / (double) model.spec().audio().sampleRate();
         List<SilenceSplitter.Piece> pieces = speechOnly(splitter.split(samples), samples, options);
-        String language = pieces.isEmpty() ? languageOrDefault(options) : language(job, samples, pieces.get(0), options);
+        // Per-window detection (multilingual) leaves the language to each window; else it is found once, on the first piece.
+        String language = pieces.isEmpty() || perWindowLanguage(options) ? languageOrDefault(options)
+                : language(job, samples, pieces.get(0), options);
 
         // Encoded once here; each piece starts its own context from it.
         List<Integer> promptTokens = options.initialPrompt() == null || options.initialPrompt().isBlank()
@@ -111,7 +113,8 @@ public final class Transcriber {
             throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException("decoding failed", e.getCause());
         }
         String text = String.join("", segments.stream().map(Segment::text).toList()).strip();
-        return new Transcript(options.task(), language, duration, text, segments);
+        String spoken = perWindowLanguage(options) && !segments.isEmpty() ? segments.getFirst().language() : language;
+        return new Transcript(options.task(), spoken, duration, text, segments);
     }
 
     /** One piece: window after window from its start, each decoded with fallback, until its end. */
@@ -121,6 +124,7 @@ public final class Transcriber {
         int hop = audio.hopLength();
         int pieceFrames = piece.length() / hop;
         double pieceEnd = piece.end() / (double) audio.sampleRate();
+        double lastSpeech = piece.start() / (double) audio.sampleRate(); // the splitter cut in a pause
         List<Integer> context = new ArrayList<>(promptTokens);
         List<Segment> out = new ArrayList<>();
         int seek = 0;
@@ -131,34 +135,75 @@ public final class Transcriber {
             int from = piece.start() + seek * hop;
             int segmentFrames = Math.min(audio.nFrames(), pieceFrames - seek);
             float[] mel = model.logMel().compute(samples, from, Math.min(piece.end(), from + audio.nSamples()));
-            List<Integer> initial = WindowDecode.initialTokens(model, context, o, language);
-            DecodeResult r;
-            try (WhisperEngine.Window window = engine.encode(job, mel)) {
-                r = Fallback.decode(o, t -> window.decode(initial, o, language, t));
-            }
-            if (Fallback.isSilence(r, o)) {
-                seek += segmentFrames;
-                continue;
-            }
-            Segmenter.Split split = segmenter.split(r.tokens(), segmentFrames);
             double offset = from / (double) audio.sampleRate();
-            for (Segmenter.Piece p : split.pieces()) {
-                String text = model.tokenizer().decode(p.tokens());
-                double start = offset + p.start();
-                double end = Math.min(offset + p.end(), pieceEnd); // never past the audio, even if the model says so
-                if (text.isBlank() || end <= start) {
+            DecodeResult r;
+            Segmenter.Split split;
+            List<Segment> decoded;
+            try (WhisperEngine.Window window = engine.encode(job, mel)) {
+                String windowLanguage = perWindowLanguage(o) ? window.detectLanguage().keySet().iterator().next() : language;
+                List<Integer> initial = WindowDecode.initialTokens(model, context, o, windowLanguage);
+                r = Fallback.decode(o, t -> window.decode(initial, o, windowLanguage, t));
+                if (Fallback.isSilence(r, o)) {
+                    seek += segmentFrames;
                     continue;
                 }
-                out.add(new Segment(0, from / hop, start, end, text, p.tokens(), r.temperature(), r.avgLogprob(),
-                        r.compressionRatio(), r.noSpeechProb()));
-                context.addAll(p.tokens());
+                split = segmenter.split(r.tokens(), segmentFrames);
+                decoded = segments(split, r, from, pieceEnd, windowLanguage);
+                if (o.wordTimestamps() && !decoded.isEmpty()) {
+                    WordTimings.Result timed = words(window, decoded, o, windowLanguage, segmentFrames, offset, lastSpeech);
+                    decoded = timed.segments();
+                    lastSpeech = timed.lastSpeech();
+                }
             }
+            out.addAll(decoded);
+            decoded.forEach(s -> context.addAll(s.tokens()));
             if (!o.conditionOnPreviousText() || r.temperature() > 0.5) {
                 context.clear(); // openai: a high temperature's text is not worth conditioning on
             }
             seek += split.advanceFrames();
         }
-        return alignToPauses(samples, out);
+        // With words, segment edges already sit on their first and last word (timing.py's rule).
+        return o.wordTimestamps() ? out : alignToPauses(samples, out);
+    }
+
+    /** The window's segments that carry text, in seconds from the start of the file. */
+    private List<Segment> segments(Segmenter.Split split, DecodeResult r, int from, double pieceEnd, String language) {
+        double offset = from / (double) model.spec().audio().sampleRate();
+        List<Segment> out = new ArrayList<>();
+        for (Segmenter.Piece p : split.pieces()) {
+            String text = model.tokenizer().decode(p.tokens());
+            double start = offset + p.start();
+            double end = Math.min(offset + p.end(), pieceEnd); // never past the audio, even if the model says so
+            if (!text.isBlank() && end > start) {
+                out.add(new Segment(0, from / model.spec().audio().hopLength(), start, end, text, p.tokens(), r.temperature(),
+                        r.avgLogprob(), r.compressionRatio(), r.noSpeechProb(), language, List.of()));
+            }
+        }
+        return out;
+    }
+
+    /** Word timings of one window's segments: one alignment call over all their text, as timing.py does. */
+    private WordTimings.Result words(WhisperEngine.Window window, List<Segment> segments, DecodingOptions o, String language,
+                                     int frames, double offset, double lastSpeech) {
+        WhisperManifest.SpecialTokens special = model.spec().special();
+        List<Integer> text = segments.stream().flatMap(s -> s.tokens().stream()).filter(t -> t < special.eot()).toList();
+        List<Integer> tokens = new ArrayList<>(List.of(special.sot()));
+        if (model.spec().multilingual()) {
+            tokens.add(model.spec().languages().get(language));
+            tokens.add(o.task() == Task.TRANSLATE ? special.translate() : special.transcribe());
+        }
+        int sotLength = tokens.size();
+        tokens.add(special.noTimestamps());
+        tokens.addAll(text);
+        tokens.add(special.eot());
+        Aligner.Alignment a = window.align(tokens);
+        List<WordTimings.Timing> timings = WordTimings.findAlignment(a.attention(), a.tokenProbs(), sotLength, text, frames,
+                model.tokenizer(), language, 1 / model.spec().timePrecision());
+        return WordTimings.addWordTimestamps(segments, timings, offset, lastSpeech, special.eot());
+    }
+
+    private boolean perWindowLanguage(DecodingOptions o) {
+        return o.multilingual() && o.language() == null && model.spec().multilingual();
     }
 
     /**

@@ -27,6 +27,9 @@ public final class WhisperEngine implements AutoCloseable {
     private final DecoderState state;
     private final BatchScheduler<Item<EncoderStep.Window, Integer>, Integer> encoder;
     private final BatchScheduler<DecoderLane, float[][]> decoder;
+    /** Null when the export has no alignment graph (no word timestamps). */
+    private final AlignStep alignStep;
+    private final BatchScheduler<Item<AlignStep.Request, Aligner.Alignment>, Aligner.Alignment> aligner;
 
     /** {@code decoderLimits.rows()} decoder slots, {@code windows} cross K/V slots (windows in flight). */
     public WhisperEngine(WhisperModel model, EngineLimits encoderLimits, EngineLimits decoderLimits, int windows,
@@ -37,6 +40,9 @@ public final class WhisperEngine implements AutoCloseable {
         this.encoder = new BatchScheduler<>(name + "-encoder", encoderLimits, new EncoderStep(state), registry);
         // The K/V of every row is preallocated in the state: rows are the limit, not a memory budget.
         this.decoder = new BatchScheduler<>(name + "-decoder", decoderLimits, new DecoderStep(state), registry);
+        // Word timestamps: one alignment call per window that asks, on a loop of its own like the encoder's.
+        this.alignStep = model.aligner().isPresent() ? new AlignStep(model.aligner().get(), state) : null;
+        this.aligner = alignStep == null ? null : new BatchScheduler<>(name + "-align", encoderLimits, alignStep, registry);
     }
 
     public WhisperModel model() {
@@ -53,7 +59,7 @@ public final class WhisperEngine implements AutoCloseable {
     }
 
     public List<EngineStats> stats() {
-        return List.of(encoder.stats(), decoder.stats());
+        return aligner == null ? List.of(encoder.stats(), decoder.stats()) : List.of(encoder.stats(), decoder.stats(), aligner.stats());
     }
 
     /** One encoded window of a job: its cross K/V slot, given back on close. */
@@ -81,6 +87,20 @@ public final class WhisperEngine implements AutoCloseable {
             LanguageProbe probe = new LanguageProbe(job, slot, model.spec());
             decoder.submit(probe);
             return join(probe.result());
+        }
+
+        /**
+         * The alignment heads' attention over {@code tokens} (sot sequence, no_timestamps, text, eot)
+         * in this window, for {@link WordTimings}; the model must have its alignment graph.
+         */
+        public Aligner.Alignment align(List<Integer> tokens) {
+            if (aligner == null) {
+                throw new IllegalStateException("model " + model.id() + " was exported without the alignment graph");
+            }
+            Item<AlignStep.Request, Aligner.Alignment> item = new Item<>(job,
+                    new AlignStep.Request(tokens.stream().mapToLong(Integer::longValue).toArray(), slot));
+            aligner.submit(item);
+            return join(item.result());
         }
 
         @Override
@@ -136,7 +156,8 @@ public final class WhisperEngine implements AutoCloseable {
     public boolean drain(Duration grace) throws InterruptedException {
         long end = System.nanoTime() + grace.toNanos();
         boolean encoderDone = encoder.drain(grace);
-        return decoder.drain(Duration.ofNanos(Math.max(0, end - System.nanoTime()))) && encoderDone;
+        boolean decoderDone = decoder.drain(Duration.ofNanos(Math.max(0, end - System.nanoTime())));
+        return (aligner == null || aligner.drain(Duration.ofNanos(Math.max(0, end - System.nanoTime())))) && decoderDone && encoderDone;
     }
 
     @Override
@@ -147,7 +168,14 @@ public final class WhisperEngine implements AutoCloseable {
             try {
                 decoder.close();
             } finally {
-                state.close();
+                try {
+                    if (aligner != null) {
+                        aligner.close();
+                        alignStep.close();
+                    }
+                } finally {
+                    state.close();
+                }
             }
         }
     }

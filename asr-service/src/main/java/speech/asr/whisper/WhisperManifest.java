@@ -17,7 +17,7 @@ public record WhisperManifest(
         String modelName, String precision, boolean multilingual, Dims dims, Audio audio, SpecialTokens special,
         Map<String, Integer> languages, List<Integer> suppressTokens, List<Integer> beginSuppressTokens,
         String encoderFile, String decoderFile, String tokenizerFile, String melFiltersFile, int[] melFiltersShape,
-        String vadFile) {
+        String vadFile, String alignmentFile) {
 
     /** The graph contract this code runs (docs/whisper-graphs.md): batched decoder over resident slot caches. */
     public static final int FORMAT_VERSION = 2;
@@ -78,7 +78,9 @@ public record WhisperManifest(
                 r.path("tokenizer").asText("tokenizer.json"),
                 mel.path("file").asText("mel_filters.f32"),
                 new int[] {mel.path("shape").path(0).asInt(), mel.path("shape").path(1).asInt()},
-                r.path("vad").path("file").asText(null));
+                r.path("vad").path("file").asText(null),
+                // Exports before word timestamps have no alignment graph: they load, and words answer 400.
+                r.path("graphs").path("alignment").path("file").asText(null));
     }
 
     /** What the graphs compute in: fp32, fp16, or int8 for the export's quantized graphs (I/O is fp32 in every case). */

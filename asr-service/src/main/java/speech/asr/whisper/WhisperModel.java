@@ -25,9 +25,10 @@ public final class WhisperModel implements AutoCloseable {
     private final Encoder encoder;
     private final Decoder decoder;
     private final Vad vad;
+    private final Aligner aligner;
 
     private WhisperModel(String id, String sha256, WhisperManifest spec, WhisperTokenizer tokenizer, LogMel logMel,
-                         Encoder encoder, Decoder decoder, Vad vad) {
+                         Encoder encoder, Decoder decoder, Vad vad, Aligner aligner) {
         this.id = id;
         this.sha256 = sha256;
         this.spec = spec;
@@ -36,6 +37,7 @@ public final class WhisperModel implements AutoCloseable {
         this.encoder = encoder;
         this.decoder = decoder;
         this.vad = vad;
+        this.aligner = aligner;
     }
 
     /** Loads a model folder whose files were already verified against the manifest. */
@@ -50,7 +52,9 @@ public final class WhisperModel implements AutoCloseable {
             Graph decoderGraph = sessions.open(manifest.file(spec.decoderFile()), Decoder.CONTRACT);
             LOG.infof("loaded Whisper model %s (%s, %s): %s", id, spec.modelName(), sessions.providerInUse(), decoderGraph.describe());
             Vad vad = spec.vadFile() == null ? null : new Vad(sessions.open(manifest.file(spec.vadFile()), Vad.CONTRACT));
-            return new WhisperModel(id, manifest.sha256(), spec, tokenizer, logMel, encoder, new Decoder(decoderGraph), vad);
+            Aligner aligner = spec.alignmentFile() == null ? null
+                    : new Aligner(sessions.open(manifest.file(spec.alignmentFile()), Aligner.CONTRACT));
+            return new WhisperModel(id, manifest.sha256(), spec, tokenizer, logMel, encoder, new Decoder(decoderGraph), vad, aligner);
         } catch (OrtException | IllegalStateException e) {
             closeQuietly(encoder);
             throw new ModelException("model " + id + " cannot be opened: " + e.getMessage(), e);
@@ -86,6 +90,16 @@ public final class WhisperModel implements AutoCloseable {
         return decoder;
     }
 
+    /** The alignment graph for word timestamps, when the export has one. */
+    Optional<Aligner> aligner() {
+        return Optional.ofNullable(aligner);
+    }
+
+    /** Whether this export can give word timestamps (it has the alignment graph). */
+    public boolean hasWordTimestamps() {
+        return aligner != null;
+    }
+
     /** Silero VAD, when the export shipped it. */
     public Optional<Vad> vad() {
         return Optional.ofNullable(vad);
@@ -100,8 +114,14 @@ public final class WhisperModel implements AutoCloseable {
             try {
                 decoder.close();
             } finally {
-                if (vad != null) {
-                    vad.close();
+                try {
+                    if (vad != null) {
+                        vad.close();
+                    }
+                } finally {
+                    if (aligner != null) {
+                        aligner.close();
+                    }
                 }
             }
         }

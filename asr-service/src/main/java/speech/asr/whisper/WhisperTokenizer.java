@@ -25,6 +25,9 @@ public final class WhisperTokenizer {
     // GPT-2's pre-tokenizer: contractions, letters, digits, other symbols, spaces.
     private static final Pattern WORDS = Pattern.compile(
             "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+");
+    // Python's string.punctuation: a piece made only of (a run of) these starts a word of its own.
+    private static final String PUNCTUATION = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
+    private static final int REPLACEMENT = 0xFFFD;
     private static final char[] BYTE_TO_CHAR = new char[256];
     private static final int[] CHAR_TO_BYTE = new int[512];
 
@@ -87,6 +90,62 @@ public final class WhisperTokenizer {
             }
         }
         return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    /** A word and the ids it was decoded from. */
+    public record WordTokens(String word, List<Integer> tokens) {
+    }
+
+    /**
+     * Text ids (below eot) grouped into words, as openai's {@code split_to_word_tokens}: at spaces and
+     * punctuation, or at every complete character for languages written without spaces.
+     */
+    public List<WordTokens> splitToWords(List<Integer> ids, boolean spaceless) {
+        List<WordTokens> subwords = splitOnUnicode(ids);
+        if (spaceless) {
+            return subwords;
+        }
+        List<WordTokens> words = new ArrayList<>();
+        for (WordTokens sub : subwords) {
+            boolean startsWord = sub.word().startsWith(" ") || PUNCTUATION.contains(sub.word().strip());
+            if (startsWord || words.isEmpty()) {
+                words.add(new WordTokens(sub.word(), new ArrayList<>(sub.tokens())));
+            } else {
+                WordTokens last = words.removeLast();
+                List<Integer> tokens = new ArrayList<>(last.tokens());
+                tokens.addAll(sub.tokens());
+                words.add(new WordTokens(last.word() + sub.word(), tokens));
+            }
+        }
+        return words;
+    }
+
+    // A group ends once its bytes decode without a replacement character the whole text does not have.
+    private List<WordTokens> splitOnUnicode(List<Integer> ids) {
+        int[] full = decode(ids).codePoints().toArray();
+        List<WordTokens> out = new ArrayList<>();
+        List<Integer> current = new ArrayList<>();
+        int offset = 0;
+        for (int id : ids) {
+            current.add(id);
+            int[] decoded = decode(current).codePoints().toArray();
+            int replacement = indexOf(decoded, REPLACEMENT);
+            if (replacement < 0 || (offset + replacement < full.length && full[offset + replacement] == REPLACEMENT)) {
+                out.add(new WordTokens(new String(decoded, 0, decoded.length), List.copyOf(current)));
+                current = new ArrayList<>();
+                offset += decoded.length;
+            }
+        }
+        return out;
+    }
+
+    private static int indexOf(int[] codePoints, int wanted) {
+        for (int i = 0; i < codePoints.length; i++) {
+            if (codePoints[i] == wanted) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Ids of plain text (no special tokens), as the Hugging Face tokenizer encodes it. */

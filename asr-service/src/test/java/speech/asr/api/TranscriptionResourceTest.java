@@ -13,6 +13,7 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -97,6 +98,56 @@ class TranscriptionResourceTest {
     }
 
     @Test
+    void wordTimestampsAloneGiveWordsAndWithSegmentBoth() {
+        Response words = given().multiPart("file", JFK).multiPart("response_format", "verbose_json")
+                .multiPart("timestamp_granularities[]", "word").when().post("/v1/audio/transcriptions");
+        words.then().statusCode(200)
+                .body("$", not(org.hamcrest.Matchers.hasKey("segments")))
+                .body("words.size()", greaterThan(20))
+                .body("words[0].word", equalTo(" And"))
+                .body("words[0].start", closeTo(0.3, 0.35))
+                .body("words.end", everyItem(not(greaterThan(11.0))))
+                .body("words.probability", everyItem(greaterThan(0.0)))
+                .body("words.find { it.word.contains('Americans') }.start", closeTo(1.8, 0.3)); // faster-whisper: 1.76
+        given().multiPart("file", JFK).multiPart("response_format", "verbose_json")
+                .multiPart("timestamp_granularities[]", "word").multiPart("timestamp_granularities[]", "segment")
+                .when().post("/v1/audio/transcriptions")
+                .then().statusCode(200)
+                .body("segments.size()", greaterThan(0))
+                .body("words.size()", equalTo(words.<Integer>path("words.size()")))
+                .body("segments[0].language", equalTo("en"))
+                .body("words[0].word", equalTo(" And"));
+    }
+
+    @Test
+    void subtitlesAreCutAtWordsWithinTheLimits() {
+        String srt = given().multiPart("file", JFK).multiPart("response_format", "srt").multiPart("max_line_width", "20")
+                .multiPart("max_line_count", "1").multiPart("max_cue_seconds", "3")
+                .when().post("/v1/audio/transcriptions")
+                .then().statusCode(200).extract().asString();
+        String[] cues = srt.strip().split("\n\n");
+        assertTrue(cues.length >= 5, srt);
+        double previousEnd = 0;
+        StringBuilder text = new StringBuilder();
+        for (String cue : cues) {
+            String[] lines = cue.split("\n");
+            assertEquals(3, lines.length, cue); // number, times, one line of text
+            assertTrue(lines[2].length() <= 20 || !lines[2].contains(" "), cue);
+            double start = seconds(lines[1].substring(0, 12));
+            double end = seconds(lines[1].substring(17));
+            assertTrue(start >= previousEnd - 1e-9 && end > start && end - start <= 3.0 + 1e-9, cue);
+            previousEnd = end;
+            text.append(' ').append(lines[2]);
+        }
+        assertEquals(JFK_TEXT, Text.normalize(text.toString()));
+    }
+
+    static double seconds(String srtTime) {
+        String[] p = srtTime.replace(',', '.').split(":");
+        return Integer.parseInt(p[0]) * 3600 + Integer.parseInt(p[1]) * 60 + Double.parseDouble(p[2]);
+    }
+
+    @Test
     void translationWithAMultilingualModelAndLanguageHint() {
         given().multiPart("file", TestData.speech("short/fr_dictee_numero_un.aiff").toFile()).multiPart("model", "base")
                 .multiPart("language", "fr").multiPart("response_format", "verbose_json")
@@ -132,9 +183,27 @@ class TranscriptionResourceTest {
         given().multiPart("file", JFK).multiPart("model", "tiny.en").multiPart("language", "de")
                 .when().post("/v1/audio/transcriptions")
                 .then().statusCode(400).body("error.param", equalTo("language"));
-        given().multiPart("file", JFK).multiPart("response_format", "verbose_json").multiPart("timestamp_granularities[]", "word")
+        given().multiPart("file", JFK).multiPart("response_format", "verbose_json").multiPart("timestamp_granularities[]", "sentence")
                 .when().post("/v1/audio/transcriptions")
-                .then().statusCode(400).body("error.message", containsString("not supported yet"));
+                .then().statusCode(400).body("error.param", equalTo("timestamp_granularities[]"));
+        given().multiPart("file", JFK).multiPart("response_format", "json").multiPart("timestamp_granularities[]", "word")
+                .when().post("/v1/audio/transcriptions")
+                .then().statusCode(400).body("error.message", containsString("verbose_json"));
+        given().multiPart("file", JFK).multiPart("response_format", "srt").multiPart("max_line_width", "3")
+                .when().post("/v1/audio/transcriptions")
+                .then().statusCode(400).body("error.param", equalTo("max_line_width"));
+        given().multiPart("file", JFK).multiPart("response_format", "json").multiPart("max_cue_seconds", "5")
+                .when().post("/v1/audio/transcriptions")
+                .then().statusCode(400).body("error.param", equalTo("max_cue_seconds")).body("error.message", containsString("srt"));
+        given().multiPart("file", JFK).multiPart("model", "tiny.en").multiPart("multilingual", "true")
+                .when().post("/v1/audio/transcriptions")
+                .then().statusCode(400).body("error.param", equalTo("multilingual")).body("error.message", containsString("English-only"));
+        given().multiPart("file", JFK).multiPart("model", "base").multiPart("multilingual", "true").multiPart("language", "en")
+                .when().post("/v1/audio/transcriptions")
+                .then().statusCode(400).body("error.param", equalTo("multilingual"));
+        given().multiPart("file", JFK).multiPart("multilingual", "sometimes")
+                .when().post("/v1/audio/transcriptions")
+                .then().statusCode(400).body("error.param", equalTo("multilingual"));
         given().multiPart("file", JFK).multiPart("temperature", "7")
                 .when().post("/v1/audio/transcriptions")
                 .then().statusCode(400).body("error.param", equalTo("temperature"));
