@@ -54,7 +54,7 @@ public interface AsrConfig {
         @WithDefault("1048576")
         int maxAppendBytes();
 
-        /** Committed items waiting for their transcription; past it the session stops reading the socket. */
+        /** Committed items of one session transcribed at once (events still in commit order); one more waits, and the session stops reading its socket. */
         @WithDefault("4")
         int maxPendingItems();
     }

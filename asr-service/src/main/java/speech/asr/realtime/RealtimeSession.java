@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +19,6 @@ import org.jboss.logging.Logger;
 import speech.asr.config.AsrConfig;
 import speech.asr.service.TranscriptionService;
 import speech.asr.service.TranscriptionService.LiveModel;
-import speech.asr.whisper.Segment;
 import speech.asr.whisper.Vad;
 import speech.runtime.http.ApiError;
 import speech.runtime.http.ErrorMappers;
@@ -29,8 +27,8 @@ import speech.runtime.http.ErrorMappers;
  * One live transcription session in OpenAI's Realtime protocol (intent=transcription). Client events are
  * handled in order on the session's thread: settings, PCM16 appends (resampled to the model's rate, judged
  * by Silero VAD chunk by chunk when server VAD is on), commits and clears. Committed items are transcribed
- * in order on a second thread, through the same queue and engine as file requests, each segment a
- * {@code .delta} as it is final, then {@code .completed}. Bounded: a few waiting messages before the
+ * by an {@link ItemTranscriber}, a few at once, through the same queue and engine as file requests, each
+ * segment a {@code .delta} as it is final, then {@code .completed}, in commit order. Bounded: a few waiting messages before the
  * socket is paused, a few committed items before the session stops reading, the uncommitted audio, one
  * append's size, and an idle timeout.
  */
@@ -58,9 +56,6 @@ public final class RealtimeSession implements AutoCloseable {
     static final int CLOSE_NORMAL = 1000;
     static final int CLOSE_ERROR = 1011;
 
-    private record Item(String id, float[] audio, LiveModel live, String language, String prompt) {
-    }
-
     private final TranscriptionService service;
     private final AsrConfig.Realtime limits;
     private final Connection connection;
@@ -68,10 +63,9 @@ public final class RealtimeSession implements AutoCloseable {
     private final String id = "sess_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
     private final BlockingQueue<String> inbox = new LinkedBlockingQueue<>();
     private final AtomicBoolean paused = new AtomicBoolean();
-    private final BlockingQueue<Item> committed;
+    private final ItemTranscriber transcriber;
     private final AtomicLong events = new AtomicLong();
     private final Thread reader;
-    private final Thread transcriber;
     private volatile boolean closed;
 
     // Read and written on the reader thread only.
@@ -91,14 +85,12 @@ public final class RealtimeSession implements AutoCloseable {
         this.limits = limits;
         this.connection = connection;
         this.beta = beta;
-        this.committed = new ArrayBlockingQueue<>(limits.maxPendingItems());
+        this.transcriber = new ItemTranscriber(service, limits.maxPendingItems(), this::send);
         this.reader = Thread.ofVirtual().name("realtime-" + id).unstarted(this::read);
-        this.transcriber = Thread.ofVirtual().name("realtime-" + id + "-asr").unstarted(this::transcribe);
     }
 
     public void start() {
         reader.start();
-        transcriber.start();
     }
 
     /** A text frame from the client (event loop): queued; past a few waiting, the socket is paused. */
@@ -122,7 +114,7 @@ public final class RealtimeSession implements AutoCloseable {
     public void close() {
         closed = true;
         reader.interrupt();
-        transcriber.interrupt();
+        transcriber.close();
     }
 
     private void read() {
@@ -300,7 +292,7 @@ public final class RealtimeSession implements AutoCloseable {
         commit(until, item, eventId);
     }
 
-    /** The buffer up to {@code until} becomes item {@code item}; waits while too many items wait for their transcription. */
+    /** The buffer up to {@code until} becomes item {@code item}; waits while too many items are being transcribed. */
     private void commit(long until, String item, String eventId) throws InterruptedException {
         long have = Math.min(until, buffer.end()) - buffer.start();
         if (have < (long) live.sampleRate() * MIN_COMMIT_MS / 1000) { // a VAD turn is always longer (silence ≥ 100 ms)
@@ -311,7 +303,7 @@ public final class RealtimeSession implements AutoCloseable {
         float[] audio = buffer.take(until);
         send("input_audio_buffer.committed", fields("previous_item_id", lastItem, "item_id", item));
         lastItem = item;
-        committed.put(new Item(item, audio, live.retain(), settings.language(), settings.prompt()));
+        transcriber.submit(new ItemTranscriber.Item(item, audio, live.retain(), settings.language(), settings.prompt()));
     }
 
     private void clear() {
@@ -330,44 +322,6 @@ public final class RealtimeSession implements AutoCloseable {
         }
         vad = live.vad().orElseThrow().stream();
         turns = new TurnDetector(t.threshold(), (long) t.silenceDurationMs() * live.sampleRate() / 1000, vad.chunk(), buffer.end());
-    }
-
-    /** The transcriber thread: committed items in order, each segment a delta, then completed (or failed). */
-    private void transcribe() {
-        try {
-            while (!closed) {
-                Item item = committed.take();
-                try (LiveModel held = item.live()) {
-                    transcribe(item, held);
-                }
-            }
-        } catch (InterruptedException e) {
-            // closed
-        } finally {
-            committed.forEach(i -> i.live().close());
-        }
-    }
-
-    private void transcribe(Item item, LiveModel held) {
-        boolean[] first = {true};
-        try {
-            TranscriptionService.Result r = service.transcribe(held, item.audio(), item.language(), item.prompt(), new TranscriptionService.Progress() {
-                @Override
-                public void segment(Segment s) {
-                    // stripped like the joined text, so the deltas add up to the transcript
-                    send("conversation.item.input_audio_transcription.delta", fields("item_id", item.id(), "content_index", 0,
-                            "delta", first[0] ? s.text().stripLeading() : s.text()));
-                    first[0] = false;
-                }
-            });
-            send("conversation.item.input_audio_transcription.completed", fields("item_id", item.id(), "content_index", 0,
-                    "transcript", r.transcript().text(), "usage", Map.of("type", "duration", "seconds", r.transcript().duration())));
-        } catch (RuntimeException e) {
-            if (!closed) {
-                send("conversation.item.input_audio_transcription.failed", fields("item_id", item.id(), "content_index", 0,
-                        "error", errorBody(e, null)));
-            }
-        }
     }
 
     private void send(String type, Map<String, Object> fields) {
@@ -393,7 +347,7 @@ public final class RealtimeSession implements AutoCloseable {
     }
 
     /** The JSON error body the same failure gets over HTTP (model not found, bad language, busy, …), plus the client's event id. */
-    private static Map<String, Object> errorBody(RuntimeException e, String eventId) {
+    static Map<String, Object> errorBody(RuntimeException e, String eventId) {
         ApiError.Body body = ((ApiError) ErrorMappers.answer(e).getEntity()).error();
         if (body.type().equals("server_error")) {
             LOG.warn("realtime session failure", e);
@@ -432,7 +386,7 @@ public final class RealtimeSession implements AutoCloseable {
     }
 
     /** An ordered map that, unlike Map.of, takes null values (previous_item_id of the first item). */
-    private static Map<String, Object> fields(Object... keysAndValues) {
+    static Map<String, Object> fields(Object... keysAndValues) {
         Map<String, Object> out = new LinkedHashMap<>();
         for (int i = 0; i < keysAndValues.length; i += 2) {
             out.put((String) keysAndValues[i], keysAndValues[i + 1]);
