@@ -45,7 +45,10 @@ class GracefulShutdownIT {
                 "--enable-native-access=ALL-UNNAMED", "-XX:ErrorFile=target/hs_err_pid%p.log", "-jar", JAR.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(Map.of("QUARKUS_HTTP_PORT", String.valueOf(port), "QUARKUS_HTTP_HOST", "127.0.0.1",
                 "ASR_MODELS_DIR", System.getProperty("speech.test.models-dir"), "ASR_DEFAULT_MODEL", "tiny.en",
-                "SPEECH_ORT_PROVIDER", "cpu", "SPEECH_QUEUE_CAPACITY", "16", "SPEECH_ADMISSION_MAX_IN_FLIGHT", "24", "QUARKUS_SHUTDOWN_DELAY", "2s"));
+                "SPEECH_ORT_PROVIDER", "cpu", "SPEECH_QUEUE_CAPACITY", "16", "SPEECH_ADMISSION_MAX_IN_FLIGHT", "24", "QUARKUS_SHUTDOWN_DELAY", "2s",
+                // A grace that four clips fit in even on a loaded 2-core CI box: past it the models close under the
+                // remaining requests by design (503), which is not what this test is about.
+                "QUARKUS_SHUTDOWN_TIMEOUT", "150s"));
         Process service = pb.start();
         try {
             awaitReady(base, service, log);
@@ -73,7 +76,7 @@ class GracefulShutdownIT {
                 assertEquals(200, r.statusCode(), r.body());
                 assertTrue(r.body().toLowerCase().contains("ask not what your country"), r.body());
             }
-            assertTrue(service.waitFor(60, TimeUnit.SECONDS), "stopped");
+            assertTrue(service.waitFor(150, TimeUnit.SECONDS), "stopped");
             String output = Files.readString(log);
             int exit = service.exitValue();
             assertTrue(exit == 0 || exit == 143, "exit " + exit + " (134/139 = native crash):\n" + output);
