@@ -2,6 +2,7 @@ package speech.asr.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.vertx.http.HttpServerOptionsCustomizer;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -12,11 +13,14 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.Json;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import jakarta.interceptor.Interceptor;
 import org.jboss.logging.Logger;
 import speech.asr.config.AsrConfig;
 import speech.asr.realtime.RealtimeSession;
@@ -29,7 +33,8 @@ import speech.runtime.ops.ApiKey;
  * Vert.x WebSocket (the Quarkus platform in use does not serve WebSockets Next). Everything a client can
  * get wrong before the upgrade is a JSON 4xx: another intent, no upgrade, the API key (as a Bearer header,
  * or for browsers as the subprotocol {@code openai-insecure-api-key.<key>} or {@code ?api_key=}), too
- * many sessions (429). After it, the session speaks events; a client that stops reading is closed (1008).
+ * many sessions (429), shutting down (503). After it, the session speaks events; a client that stops reading
+ * is closed (1008), and every session at shutdown (1001).
  */
 @ApplicationScoped
 public class RealtimeSocket implements HttpServerOptionsCustomizer {
@@ -39,6 +44,7 @@ public class RealtimeSocket implements HttpServerOptionsCustomizer {
     static final String SUBPROTOCOL = "realtime";
     private static final String KEY_SUBPROTOCOL = "openai-insecure-api-key.";
     private static final Logger LOG = Logger.getLogger(RealtimeSocket.class);
+    private static final int CLOSE_GOING_AWAY = 1001;
     private static final int CLOSE_NOT_READING = 1008;
     private static final int CLOSE_PROTOCOL = 1002;
     private static final int CLOSE_TOO_BIG = 1009;
@@ -49,6 +55,9 @@ public class RealtimeSocket implements HttpServerOptionsCustomizer {
     private final AsrConfig.Realtime limits;
     private final ApiKey apiKey;
     private final Semaphore sessions;
+    /** Open sockets and their event loops, closed with 1001 at shutdown. */
+    private final Map<ServerWebSocket, Context> open = new ConcurrentHashMap<>();
+    private volatile boolean shuttingDown;
 
     RealtimeSocket(TranscriptionService service, AsrConfig config, ApiKey apiKey) {
         this.service = service;
@@ -76,6 +85,9 @@ public class RealtimeSocket implements HttpServerOptionsCustomizer {
         } else if (apiKey.required() && !apiKey.matches(presentedKey(request))) {
             refuse(ctx, 401, "invalid_api_key", "this service requires an API key: the header 'Authorization: Bearer <key>', "
                     + "the subprotocol 'openai-insecure-api-key.<key>' or the query parameter api_key", null);
+        } else if (shuttingDown) {
+            ctx.response().putHeader("Retry-After", "5");
+            refuse(ctx, 503, "shutting_down", "the service is shutting down; connect to another instance", null);
         } else if (!sessions.tryAcquire()) {
             ctx.response().putHeader("Retry-After", "30");
             refuse(ctx, 429, "too_many_sessions", "all " + limits.maxSessions() + " live sessions are in use; retry later", null);
@@ -139,10 +151,25 @@ public class RealtimeSocket implements HttpServerOptionsCustomizer {
             }
         });
         ws.closeHandler(v -> {
+            open.remove(ws);
             session.close();
             sessions.release();
         });
+        open.put(ws, context);
         session.start();
+    }
+
+    /**
+     * Before the queues drain (GracefulShutdown): new sessions get 503, open ones a 1001 close ("going away")
+     * so their clients reconnect elsewhere instead of committing audio that would be refused.
+     */
+    void shutdown(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE - 1) ShutdownEvent event) {
+        shuttingDown = true;
+        open.forEach((ws, context) -> context.runOnContext(v -> {
+            if (!ws.isClosed()) {
+                ws.close((short) CLOSE_GOING_AWAY, "the service is shutting down");
+            }
+        }));
     }
 
     /** The key from the Authorization header, else the browser's subprotocol, else the query parameter. */

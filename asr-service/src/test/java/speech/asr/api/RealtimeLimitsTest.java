@@ -15,15 +15,21 @@ import java.net.http.WebSocketHandshakeException;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import speech.runtime.testing.Http;
 
 /**
  * The bounds of /v1/realtime: the API key (Bearer header, browser subprotocol, query parameter) or 401
- * before the upgrade; one session more than allowed is a 429; a session that sends nothing is closed.
+ * before the upgrade; one session more than allowed is a 429; a session that sends nothing is closed;
+ * at shutdown, open sessions are closed with 1001 and new ones refused with 503 (last: it stays so).
  */
 @QuarkusTest
 @TestProfile(RealtimeLimitsTest.Limits.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RealtimeLimitsTest {
 
     public static class Limits implements QuarkusTestProfile {
@@ -36,7 +42,11 @@ class RealtimeLimitsTest {
     @TestHTTPResource("/")
     URI base;
 
+    @Inject
+    RealtimeSocket realtime;
+
     @Test
+    @Order(1)
     void theKeyInAnyOfItsThreePlacesOpensASessionAndOnlyOne() throws Exception {
         Http.awaitReady(() -> given().get("/q/health/ready").statusCode());
         assertEquals(401, handshakeStatus(() -> RealtimeClient.connect(base, "?intent=transcription")));
@@ -60,6 +70,18 @@ class RealtimeLimitsTest {
             assertEquals("session_idle", c.expect("error", 30).path("error").path("code").asText());
             assertEquals(1000, c.closed.get(30, TimeUnit.SECONDS));
         }
+    }
+
+    @Test
+    @Order(2)
+    void atShutdownOpenSessionsAreToldToGoAwayAndNewOnesAre503() throws Exception {
+        Http.awaitReady(() -> given().get("/q/health/ready").statusCode());
+        try (RealtimeClient c = awaitSlot(() -> RealtimeClient.connect(base, "?intent=transcription", "Authorization", "Bearer s3cret"))) {
+            c.expect("session.created", 60);
+            realtime.shutdown(null); // what Quarkus' ShutdownEvent does first
+            assertEquals(1001, c.closed.get(30, TimeUnit.SECONDS));
+        }
+        assertEquals(503, handshakeStatus(() -> RealtimeClient.connect(base, "?intent=transcription", "Authorization", "Bearer s3cret")));
     }
 
     private static int handshakeStatus(Runnable connect) {

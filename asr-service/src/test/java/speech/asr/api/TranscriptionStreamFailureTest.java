@@ -15,8 +15,6 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import speech.runtime.testing.Http;
 
@@ -36,21 +34,8 @@ class TranscriptionStreamFailureTest {
         }
     }
 
-    /** Running and waiting lanes of both tiny.en loops. */
-    private static final Pattern LANES = Pattern.compile("speech_engine_(?:running|waiting)_lanes\\{engine=\"asr-tiny\\.en-(?:en|de)coder\",?} (\\S+)");
-
     @TestHTTPResource("/v1/audio/transcriptions")
     URI transcriptions;
-
-    private static double lanes() {
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
-        Matcher m = LANES.matcher(metrics);
-        double sum = 0;
-        while (m.find()) {
-            sum += Double.parseDouble(m.group(1));
-        }
-        return sum;
-    }
 
     @Test
     void aFailureAfterTheStartIsAnErrorEvent() throws Exception {
@@ -70,7 +55,7 @@ class TranscriptionStreamFailureTest {
         double lanes = Double.NaN;
         for (int i = 0; i < 300 && lanes != 0; i++) {
             Thread.sleep(100);
-            lanes = lanes();
+            lanes = TranscriptionStreamingTest.lanes();
         }
         assertEquals(0.0, lanes, "lanes still in the engine after the stream failed");
         given().get("/q/health/ready").then().statusCode(200);

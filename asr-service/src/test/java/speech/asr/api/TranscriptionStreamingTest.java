@@ -35,6 +35,7 @@ class TranscriptionStreamingTest {
 
     static final Path JFK = TestData.speech("short/en_jfk.wav");
     static final Path LONG = TestData.speech("long/en_concat_ground_truth_long.wav");
+    private static final Pattern LANES = Pattern.compile("speech_engine_(?:running|waiting)_lanes\\{engine=\"asr-tiny\\.en-(?:en|de)coder\",?} (\\S+)");
     private static final Pattern DECODER_STEPS = Pattern.compile("speech_engine_rows_per_step_count\\{engine=\"asr-tiny\\.en-decoder\",?} (\\S+)");
 
     @TestHTTPResource("/v1/audio/transcriptions")
@@ -90,6 +91,23 @@ class TranscriptionStreamingTest {
     }
 
     @Test
+    void aClientThatLeavesCancelsTheRestOfTheFile() throws Exception {
+        HttpResponse<InputStream> r = Sse.post(transcriptions, LONG, Map.of("model", "tiny.en", "stream", "true"));
+        assertEquals(200, r.statusCode());
+        InputStream body = r.body();
+        byte[] first = new byte[64];
+        assertTrue(body.read(first) > 0, "no event");
+        assertTrue(lanes() > 0, "the file was still decoding when the client left");
+        body.close(); // the connection goes with it
+        double left = Double.NaN;
+        for (int i = 0; i < 300 && left != 0; i++) {
+            Thread.sleep(100);
+            left = lanes();
+        }
+        assertEquals(0.0, left, "lanes of the abandoned stream still in the engine after 30 s");
+    }
+
+    @Test
     void streamingRefusesFormatsWithTimesAndNonBooleans() {
         given().multiPart("file", JFK.toFile()).multiPart("stream", "true").multiPart("response_format", "srt")
                 .post("/v1/audio/transcriptions").then().statusCode(400).body("error.param", equalTo("stream"));
@@ -139,6 +157,16 @@ class TranscriptionStreamingTest {
         });
         assertTrue(done[0] != null, "no transcript.text.done");
         return new Streamed(deltas, done[0], steps[0], steps[1]);
+    }
+
+    /** Running and waiting lanes of both tiny.en loops. */
+    static double lanes() {
+        Matcher m = LANES.matcher(given().get("/q/metrics").then().statusCode(200).extract().asString());
+        double sum = 0;
+        while (m.find()) {
+            sum += Double.parseDouble(m.group(1));
+        }
+        return sum;
     }
 
     private static double decoderSteps() {
