@@ -5,13 +5,21 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import java.lang.foreign.MemorySegment;
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import speech.runtime.ort.Graph;
 import speech.runtime.ort.GraphContract;
 import speech.runtime.ort.Tensors;
+import speech.runtime.ort.binding.BoundOutputs;
+import speech.runtime.ort.binding.ElementType;
+import speech.runtime.ort.binding.IoBinding;
+import speech.runtime.ort.binding.MemoryPlace;
+import speech.runtime.ort.binding.ResidentTensor;
 
 /**
  * {@code dit_step}, the only user of that graph. {@link #bind} ties it to one request's conditioning.
@@ -77,27 +85,130 @@ public final class DitStep implements AutoCloseable {
         }
     }
 
-    /** One {@code dit_step} call over {@code rows}: v [B, S, 80]. The K/V buffers are wrapped, not copied. */
+    /**
+     * One {@code dit_step} call over {@code rows}, every input a host tensor: v [B, S, 80]. The K/V buffers
+     * are wrapped, not copied, but on CUDA they cross to the device at every call; {@link Resident} keeps them there.
+     */
     public float[] velocity(Rows rows) {
-        int b = rows.count();
-        int lt = rows.text().length();
-        int lsp = rows.speaker().length();
-        try (OnnxTensor xT = Tensors.floats(rows.x(), b, rows.s(), latentDim);
-             OnnxTensor tT = Tensors.floats(rows.t(), b);
-             OnnxTensor textMaskT = Tensors.bools(rows.textMask(), b, lt);
-             OnnxTensor speakerMaskT = Tensors.bools(rows.speakerMask(), b, lsp);
-             OnnxTensor scaleT = Tensors.floats(rows.speakerKvScale(), rows.speakerKvScale().length);
-             OnnxTensor textK = Bound.tensor(rows.text().k(), rows.text().shape());
-             OnnxTensor textV = Bound.tensor(rows.text().v(), rows.text().shape());
-             OnnxTensor speakerK = Bound.tensor(rows.speaker().k(), rows.speaker().shape());
-             OnnxTensor speakerV = Bound.tensor(rows.speaker().v(), rows.speaker().shape())) {
-            Map<String, OnnxTensor> inputs = Map.of(X, xT, T, tT, TEXT_MASK, textMaskT, SPEAKER_MASK, speakerMaskT,
-                    TEXT_K, textK, TEXT_V, textV, SPEAKER_K, speakerK, SPEAKER_V, speakerV, SPK_KV_SCALE, scaleT);
+        Map<String, OnnxTensor> inputs = new HashMap<>();
+        try {
+            stepInputs(rows, inputs);
+            inputs.put(TEXT_K, Bound.tensor(rows.text().k(), rows.text().shape()));
+            inputs.put(TEXT_V, Bound.tensor(rows.text().v(), rows.text().shape()));
+            inputs.put(SPEAKER_K, Bound.tensor(rows.speaker().k(), rows.speaker().shape()));
+            inputs.put(SPEAKER_V, Bound.tensor(rows.speaker().v(), rows.speaker().shape()));
             try (OrtSession.Result r = graph.run(inputs)) {
                 return Tensors.floats(r, V);
             }
         } catch (OrtException e) {
             throw new IllegalStateException("dit_step failed: " + e.getMessage(), e);
+        } finally {
+            inputs.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    /**
+     * Binds the K/V of one batch composition to {@code dit_step} once, for all the steps it runs: see
+     * {@link Resident}. The buffers must stay unchanged while it is open; close it before this step.
+     */
+    Resident resident(Conditioning.KeysValues text, Conditioning.KeysValues speaker) throws OrtException {
+        return new Resident(text, speaker);
+    }
+
+    // What changes every step: x, t, the key masks and the speaker scale (the caller closes them).
+    private void stepInputs(Rows rows, Map<String, OnnxTensor> into) throws OrtException {
+        int b = rows.count();
+        into.put(X, Tensors.floats(rows.x(), b, rows.s(), latentDim));
+        into.put(T, Tensors.floats(rows.t(), b));
+        into.put(TEXT_MASK, Tensors.bools(rows.textMask(), b, rows.text().length()));
+        into.put(SPEAKER_MASK, Tensors.bools(rows.speakerMask(), b, rows.speaker().length()));
+        into.put(SPK_KV_SCALE, Tensors.floats(rows.speakerKvScale(), rows.speakerKvScale().length));
+    }
+
+    /**
+     * Text and speaker K/V bound once to an {@link IoBinding} of {@code dit_step}: each call binds only
+     * x, t, the masks and the speaker scale. On the CPU the bound K/V are the conditioning's own direct
+     * buffers (wrapped in place, no copy); on CUDA ONNX Runtime's BindInput copies a host tensor to the
+     * device when it is bound, and the binding runs every later step on that device copy, so the K/V
+     * cross the bus once per batch composition instead of once per step. One thread uses it at a time.
+     */
+    final class Resident implements AutoCloseable {
+
+        private final Conditioning.KeysValues text;
+        private final Conditioning.KeysValues speaker;
+        private final List<ResidentTensor> keysValues = new ArrayList<>();
+        private final IoBinding binding;
+        private long bytesBound;
+
+        private Resident(Conditioning.KeysValues text, Conditioning.KeysValues speaker) throws OrtException {
+            this.text = text;
+            this.speaker = speaker;
+            this.binding = IoBinding.create(graph);
+            try {
+                bindOnce(TEXT_K, text.k(), text.shape());
+                bindOnce(TEXT_V, text.v(), text.shape());
+                bindOnce(SPEAKER_K, speaker.k(), speaker.shape());
+                bindOnce(SPEAKER_V, speaker.v(), speaker.shape());
+                binding.bindOutput(V, MemoryPlace.cpu());
+            } catch (OrtException | RuntimeException e) {
+                close();
+                throw e;
+            }
+        }
+
+        /** v [B, S, 80] for rows whose K/V are this composition's (the same buffers, not equal copies). */
+        float[] velocity(Rows rows) {
+            if (rows.text() != text || rows.speaker() != speaker) {
+                throw new IllegalArgumentException("rows of another batch composition than the bound K/V");
+            }
+            Map<String, OnnxTensor> inputs = new HashMap<>();
+            try {
+                stepInputs(rows, inputs);
+                for (Map.Entry<String, OnnxTensor> input : inputs.entrySet()) {
+                    binding.bindInput(input.getKey(), input.getValue());
+                    TensorInfo info = input.getValue().getInfo();
+                    bytesBound += Tensors.elements(info.getShape()) * info.type.size;
+                }
+                binding.run();
+                try (BoundOutputs out = binding.outputs()) {
+                    return out.get(V).toFloatArray();
+                }
+            } catch (OrtException e) {
+                throw new IllegalStateException("dit_step failed: " + e.getMessage(), e);
+            } finally {
+                inputs.values().forEach(OnnxTensor::close);
+            }
+        }
+
+        Conditioning.KeysValues text() {
+            return text;
+        }
+
+        Conditioning.KeysValues speaker() {
+            return speaker;
+        }
+
+        /** Bytes handed to the binding so far: the K/V once, then each call's step inputs. */
+        long bytesBound() {
+            return bytesBound;
+        }
+
+        /** The bound K/V tensors (text_k, text_v, speaker_k, speaker_v): the same native values for every step. */
+        List<ResidentTensor> keysValues() {
+            return List.copyOf(keysValues);
+        }
+
+        private void bindOnce(String name, FloatBuffer data, long[] shape) throws OrtException {
+            ResidentTensor tensor = ResidentTensor.wrap(MemorySegment.ofBuffer(data.duplicate().rewind()), ElementType.FLOAT, shape);
+            keysValues.add(tensor);
+            binding.bindInput(name, tensor);
+            bytesBound += tensor.byteSize();
+        }
+
+        @Override
+        public void close() {
+            binding.close();
+            keysValues.forEach(ResidentTensor::close);
         }
     }
 

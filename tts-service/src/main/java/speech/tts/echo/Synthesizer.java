@@ -82,6 +82,7 @@ public final class Synthesizer implements AutoCloseable {
 
     private final EchoModel model;
     private final Options options;
+    private final DitBatch ditBatch;
     private final BatchScheduler<DitLane, float[]> scheduler;
     // Chunk threads mostly wait for the scheduler's steps: virtual threads cost nothing while they do.
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
@@ -97,7 +98,8 @@ public final class Synthesizer implements AutoCloseable {
         this.options = options;
         EngineLimits capped = limits.withMaxLanesPerJob(Math.min(limits.maxLanesPerJob(), options.maxBatchChunks()))
                 .withMemoryBudget(Math.min(limits.memoryBudget(), options.maxBatchKvBytes()));
-        this.scheduler = new BatchScheduler<>("dit", capped, new DitBatch(model.ditStep(), model.constants().latentDim()), registry);
+        this.ditBatch = new DitBatch(model.ditStep(), model.constants().latentDim());
+        this.scheduler = new BatchScheduler<>("dit", capped, ditBatch, registry);
     }
 
     /**
@@ -257,10 +259,15 @@ public final class Synthesizer implements AutoCloseable {
         }
     }
 
+    DitBatch ditBatch() {
+        return ditBatch;
+    }
+
     /** Fails what is left with 503 after the step in progress. */
     @Override
     public void close() {
         scheduler.close();
+        ditBatch.close(); // after the loop stopped: it was the binding's only user
         threads.shutdownNow();
     }
 }
