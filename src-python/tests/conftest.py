@@ -86,3 +86,27 @@ def exported_tiny_en(tiny_en_ct2, shared_dir, tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def exported_base(base_ct2, shared_dir, tmp_path_factory) -> Path:
     return _export("base", base_ct2, tmp_path_factory)
+
+
+# ONNX ops whose CUDA kernels need cuFFT. The GPU images leave cuFFT out (ONNX Runtime loads it only for these),
+# so no exported graph may use one: docker/asr.Dockerfile, docker/tts.Dockerfile.
+FFT_OPS = frozenset({"DFT", "STFT", "Rfft", "Irfft", "MelWeightMatrix"})
+
+
+def graph_ops(folder: Path) -> set[str]:
+    """Every op type in the .onnx graphs of an export folder, subgraphs included."""
+    import onnx
+    ops: set[str] = set()
+
+    def walk(graph):
+        for node in graph.node:
+            ops.add(node.op_type)
+            for attribute in node.attribute:
+                for sub in [attribute.g] if attribute.HasField("g") else list(attribute.graphs):
+                    walk(sub)
+
+    graphs = sorted(folder.glob("*.onnx"))
+    assert graphs, f"no graphs in {folder}"
+    for path in graphs:
+        walk(onnx.load(str(path), load_external_data=False).graph)
+    return ops

@@ -325,8 +325,9 @@ def apt_packages(dockerfile: Path) -> set[str]:
 
 @pytest.mark.parametrize("service", SERVICES)
 def test_gpu_images_carry_only_the_cuda_libraries_the_provider_loads(service):
-    """The CUDA base image (cudart only) plus what libonnxruntime_providers_cuda.so links (cuBLAS, cuFFT, cuRAND,
-    cuDNN 9) and NVRTC for cuDNN's runtime-compiled engines, for the base image's CUDA version: not the
+    """The CUDA base image (cudart) plus what ONNX Runtime 1.29's libonnxruntime_providers_cuda.so links (cuBLAS,
+    cuBLASLt, cuRAND) or dlopens (cuDNN 9, NVRTC), for the base image's CUDA version (readelf -d / strings on the
+    onnxruntime_gpu jar's library). Not cuFFT (dlopened for FFT ops only, which no exported graph has), not the
     runtime or cudnn-runtime images (NPP, cuSOLVER, cuSPARSE …), no -dev packages, no TensorRT."""
     f = DOCKER / f"{service}.Dockerfile"
     text = f.read_text()
@@ -334,7 +335,7 @@ def test_gpu_images_carry_only_the_cuda_libraries_the_provider_loads(service):
     assert base, "the CUDA base image, not runtime / cudnn-runtime / devel"
     major, minor = base.groups()
     cuda = f"{major}-{minor}"
-    assert apt_packages(f) == {"ffmpeg", "curl", "ca-certificates", f"libcublas-{cuda}", f"libcufft-{cuda}", f"libcurand-{cuda}",
+    assert apt_packages(f) == {"ffmpeg", "curl", "ca-certificates", f"libcublas-{cuda}", f"libcurand-{cuda}",
                                f"cuda-nvrtc-{cuda}", f"libcudnn9-cuda-{major}"}
     unpack = next(args for word, args in instructions(f) if word == "RUN" and "jar xf" in args and "linux-x64" in args)
     assert "rm -f libonnxruntime_providers_tensorrt.so" in unpack, "the TensorRT provider is not shipped"

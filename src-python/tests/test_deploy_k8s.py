@@ -131,6 +131,8 @@ def test_deployments(name):
     assert pod["terminationGracePeriodSeconds"] > SHUTDOWN_DELAY_SECONDS + shutdown_timeout
     assert pod["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
     assert all(c[k]["timeoutSeconds"] >= 5 for k in ("startupProbe", "readinessProbe", "livenessProbe"))
+    started = c["startupProbe"]
+    assert started["failureThreshold"] * started["periodSeconds"] >= 600, "10 min for the default model's load and warm-up"
     tmp = next(v for v in pod["volumes"] if v["name"] == "tmp")
     assert tmp["emptyDir"]["sizeLimit"]
     anti = pod["affinity"]["podAntiAffinity"]["preferredDuringSchedulingIgnoredDuringExecution"][0]["podAffinityTerm"]

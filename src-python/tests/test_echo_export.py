@@ -364,3 +364,12 @@ def test_manifest_says_the_fixture_checkpoints_declare_no_licence(exported):
     assert licence["id"] == "NOASSERTION" and licence["non_commercial"] is False
     assert [c["role"] for c in licence["checkpoints"]] == ["dit", "codec"]
     assert all(c["declared_by"].startswith("none declared") for c in licence["checkpoints"])
+
+
+def test_no_graph_needs_cufft(exported):
+    """The GPU images carry no cuFFT: none of the five graphs uses an op that loads it."""
+    from conftest import FFT_OPS, graph_ops
+    out, _ = exported
+    ops = graph_ops(out)
+    assert {"Conv", "MatMul"} <= ops, ops
+    assert not ops & FFT_OPS, ops & FFT_OPS

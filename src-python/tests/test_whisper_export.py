@@ -167,3 +167,11 @@ def test_big_graphs_use_one_external_data_file(exported_tiny_en, tmp_path, monke
     assert sorted(onnx_files.hash_files(tmp_path)) == ["encoder.onnx", "encoder.onnx.data"]
     sess = ort.InferenceSession(str(tmp_path / "encoder.onnx"), providers=["CPUExecutionProvider"])
     assert [o.name for o in sess.get_outputs()] == ["cross_k", "cross_v"]
+
+
+def test_no_graph_needs_cufft(exported_tiny_en):
+    """The GPU images carry no cuFFT: the encoder, decoder and VAD graphs use none of the ops that load it."""
+    from conftest import FFT_OPS, graph_ops
+    ops = graph_ops(exported_tiny_en)
+    assert {"Conv", "MatMul"} <= ops, ops
+    assert not ops & FFT_OPS, ops & FFT_OPS

@@ -11,8 +11,12 @@ import org.junit.jupiter.api.Test;
 import speech.runtime.testing.TestData;
 import speech.asr.Text;
 import speech.runtime.audio.FfmpegDecoder;
+import speech.runtime.engine.EngineStats;
 
-/** Voice activity detection: audio without speech comes back empty, fast; speech keeps its text and times. */
+/**
+ * Voice activity detection: audio without speech comes back empty without one encoder or decoder step (the
+ * work, not the wall time, is asserted: speed lives in bench/); speech keeps its text and times.
+ */
 class VadTest {
 
     static final ExecutorService POOL = Executors.newVirtualThreadPerTaskExecutor();
@@ -24,17 +28,17 @@ class VadTest {
     }
 
     @Test
-    void thirtySecondsOfSilenceAreEmptyInUnderFiveSeconds() {
-        assertEmptyAndFast(new float[30 * RATE]);
+    void thirtySecondsOfSilenceAreEmptyWithoutDecoding() {
+        assertEmptyWithoutDecoding(new float[30 * RATE]);
     }
 
     @Test
-    void sixMinutesOfToneAreEmptyInUnderFiveSeconds() {
+    void sixMinutesOfToneAreEmptyWithoutDecoding() {
         float[] tone = new float[360 * RATE];
         for (int i = 0; i < tone.length; i++) {
             tone[i] = (float) (0.5 * Math.sin(2 * Math.PI * 440 * i / RATE));
         }
-        assertEmptyAndFast(tone);
+        assertEmptyWithoutDecoding(tone);
     }
 
     @Test
@@ -55,15 +59,15 @@ class VadTest {
         assertTrue(t.segments().get(0).start() >= 19.5, "absolute times: " + t.segments().get(0));
     }
 
-    private static void assertEmptyAndFast(float[] samples) {
+    private static void assertEmptyWithoutDecoding(float[] samples) {
         WhisperModel model = Models.get("tiny.en");
         WhisperEngine engine = Models.engine(model);
-        long start = System.nanoTime();
+        List<Long> stepsBefore = engine.stats().stream().map(EngineStats::steps).toList();
         Transcript t = new Transcriber(engine, POOL).transcribe(samples, DecodingOptions.defaults(), s -> { });
-        double seconds = (System.nanoTime() - start) / 1e9;
         assertEquals("", t.text());
         assertEquals(List.of(), t.segments());
-        assertTrue(seconds < 5, "took " + seconds + " s");
+        assertEquals(stepsBefore, engine.stats().stream().map(EngineStats::steps).toList(),
+                "no encoder or decoder step ran: the VAD dropped every window");
     }
 
     @Test
