@@ -164,11 +164,17 @@ class ConformanceIT {
     }
 
     static void run(List<String> command, Path dir) throws IOException, InterruptedException {
+        run(command, dir, Map.of("ASR_URL", asr.url, "TTS_URL", tts.url, "SCREENSHOTS", BASE.resolve("target/swagger-ui").toString()));
+    }
+
+    /** Runs one suite with {@code env} (the services' URLs, where screenshots go); its output is printed, a non-zero exit fails. */
+    static void run(List<String> command, Path dir, Map<String, String> env) throws IOException, InterruptedException {
+        Files.createDirectories(BASE.resolve("target"));
         Path out = Files.createTempFile(BASE.resolve("target"), "suite", ".log");
         ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(command)).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(out.toFile());
-        pb.environment().putAll(Map.of("ASR_URL", asr.url, "TTS_URL", tts.url, "SPEECH_SHARED_DIR", SHARED,
-                "SCREENSHOTS", BASE.resolve("target/swagger-ui").toString()));
+        pb.environment().putAll(env);
+        pb.environment().put("SPEECH_SHARED_DIR", SHARED);
         pb.environment().putAll(Map.of("REDOCLY_TELEMETRY", "off", "REDOCLY_SUPPRESS_UPDATE_NOTICE", "true", "NO_COLOR", "1"));
         Process p = pb.start();
         boolean done = p.waitFor(20, TimeUnit.MINUTES);

@@ -30,15 +30,16 @@ final class PackagedService implements AutoCloseable {
     }
 
     static PackagedService start(String module, Map<String, String> env) throws IOException, InterruptedException {
+        return start(module, freePort(), env);
+    }
+
+    /** On a given port, so that two services can be told each other's URL before either starts. */
+    static PackagedService start(String module, int port, Map<String, String> env) throws IOException, InterruptedException {
         Path jar = Path.of("..", module, "target", "quarkus-app", "quarkus-run.jar").toAbsolutePath().normalize();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: package " + module + " first (./mvnw -B verify builds it)");
         }
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        Path log = Path.of("target", module + ".log").toAbsolutePath();
+        Path log = Path.of("target", module + "-" + port + ".log").toAbsolutePath();
         Files.createDirectories(log.getParent());
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-jar", jar.toString())
@@ -49,6 +50,12 @@ final class PackagedService implements AutoCloseable {
         PackagedService service = new PackagedService(module, "http://127.0.0.1:" + port, log, pb.start());
         service.awaitReady();
         return service;
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
     }
 
     private void awaitReady() throws IOException, InterruptedException {

@@ -58,4 +58,7 @@ public interface AsrConfig {
         @WithDefault("4")
         int maxPendingItems();
     }
+
+    /** Where a browser finds the TTS service (its pages link there); unset = no link. */
+    Optional<java.net.URI> ttsUrl();
 }

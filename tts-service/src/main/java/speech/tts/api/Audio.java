@@ -14,6 +14,7 @@ import speech.runtime.audio.AudioFormat;
 import speech.runtime.http.AcceptHeader;
 import speech.runtime.http.ApiException;
 import speech.runtime.http.ServerSentEvents;
+import speech.tts.roundtrip.RoundTripScore;
 import speech.tts.service.SpeakCommand;
 import speech.tts.service.SpeechService;
 
@@ -47,6 +48,9 @@ final class Audio {
         if (prepared.command().speed() != 1.0) {
             throw ApiException.invalidParam("speed", "a streamed answer is spoken at speed 1.0");
         }
+        if (prepared.command().verify() != null) {
+            throw ApiException.invalidParam("verify", "a streamed answer cannot be regenerated: send verify without stream_format");
+        }
         boolean sse = streamFormat.equals("sse");
         StreamingOutput body = out -> {
             SpeechService.Speech s = speech.speak(prepared, bytes -> {
@@ -69,7 +73,19 @@ final class Audio {
     }
 
     static Response speech(SpeechService.Speech s) {
-        return Response.ok(s.audio(), s.mediaType())
+        Response.ResponseBuilder answer = Response.ok(s.audio(), s.mediaType());
+        RoundTripScore score = RoundTripScore.fromJson(s.generation().roundTripJson());
+        if (score != null) {
+            answer.header("X-Round-Trip", score.status());
+            if (score.isScored()) {
+                answer.header("X-Round-Trip-Wer", String.format(Locale.ROOT, "%.4f", score.wer()));
+            }
+            if (score.attempts() != null) {
+                answer.header("X-Verify-Attempts", score.attempts().size())
+                        .header("X-Verify-Passed", score.isScored() && score.wer() <= score.maxWer());
+            }
+        }
+        return answer
                 .header("X-Generation-Id", s.generation().id())
                 .header("X-Audio-Duration", String.format(Locale.ROOT, "%.3f", s.generation().durationSeconds()))
                 .header("X-Processing-Time-Ms", s.generation().processingMillis())

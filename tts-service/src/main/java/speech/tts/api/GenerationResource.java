@@ -13,6 +13,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import speech.runtime.http.ApiException;
@@ -52,12 +53,17 @@ public class GenerationResource {
     @GET
     @Path("{id}/audio")
     @Produces(MediaType.WILDCARD)
-    @Operation(operationId = "getGenerationAudio", summary = "A generation's audio", description = "With its real Content-Type.")
+    @Operation(operationId = "getGenerationAudio", summary = "A generation's audio",
+            description = "With its real Content-Type; `format` converts a WAV generation to another format (wav, flac, mp3, opus, aac, pcm).")
     @APIResponse(responseCode = "200", description = "The audio", content = @Content(mediaType = "audio/*", schema = @Schema(type = SchemaType.STRING, format = "binary")))
+    @APIResponse(responseCode = "400", ref = OpenApiDocument.BAD_REQUEST)
     @APIResponse(responseCode = "404", ref = OpenApiDocument.NOT_FOUND)
-    public Response audio(@PathParam("id") String id) {
-        var generation = generations.get(id).orElseThrow(GenerationResource::notFound);
-        return Response.ok(generations.audio(id).orElseThrow(GenerationResource::notFound), generation.mediaType()).build();
+    public Response audio(@PathParam("id") String id,
+                          @QueryParam("format") @Parameter(description = "Convert to this format (from a WAV generation)",
+                                  schema = @Schema(enumeration = {"wav", "flac", "mp3", "opus", "aac", "pcm"})) String format) {
+        var clip = generations.audio(id, format).orElseThrow(GenerationResource::notFound);
+        return Response.ok(clip.body(), clip.mediaType())
+                .header("Content-Disposition", "inline; filename=\"" + id + "." + clip.extension() + "\"").build();
     }
 
     @DELETE

@@ -34,6 +34,6 @@ public record OpenAiSpeechRequest(
             throw ApiException.invalidParam("response_format", "response_format must be one of " + AudioFormat.names());
         }
         return new SpeakCommand(input, voice, true, model, responseFormat == null ? "mp3" : responseFormat, null,
-                speed == null ? 1.0 : speed, SamplerSettings.Overrides.NONE);
+                speed == null ? 1.0 : speed, SamplerSettings.Overrides.NONE, null);
     }
 }

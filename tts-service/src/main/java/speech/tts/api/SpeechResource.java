@@ -47,7 +47,12 @@ public class SpeechResource {
             @Header(name = "X-Generation-Id", description = "Id of the stored generation (GET /v1/generations/{id})", schema = @Schema(type = SchemaType.STRING)),
             @Header(name = "X-Audio-Duration", description = "Seconds of audio", schema = @Schema(type = SchemaType.NUMBER)),
             @Header(name = "X-Processing-Time-Ms", description = "Synthesis time", schema = @Schema(type = SchemaType.INTEGER)),
-            @Header(name = "X-Seed", description = "Noise seed; send it back to reproduce", schema = @Schema(type = SchemaType.INTEGER))})
+            @Header(name = "X-Seed", description = "Noise seed; send it back to reproduce", schema = @Schema(type = SchemaType.INTEGER)),
+            @Header(name = "X-Round-Trip", description = "With an ASR service configured: `pending` (scored after the answer; see the generation's "
+                    + "`round_trip`), or with `verify` `scored` / `unavailable`", schema = @Schema(type = SchemaType.STRING)),
+            @Header(name = "X-Round-Trip-Wer", description = "With `verify`: the word error rate of the answered attempt", schema = @Schema(type = SchemaType.NUMBER)),
+            @Header(name = "X-Verify-Attempts", description = "With `verify`: generations tried", schema = @Schema(type = SchemaType.INTEGER)),
+            @Header(name = "X-Verify-Passed", description = "With `verify`: whether the answered attempt is within `max_wer`", schema = @Schema(type = SchemaType.BOOLEAN))})
     @APIResponse(responseCode = "400", ref = OpenApiDocument.BAD_REQUEST)
     @APIResponse(responseCode = "404", ref = OpenApiDocument.NOT_FOUND)
     @APIResponse(responseCode = "406", ref = OpenApiDocument.NOT_ACCEPTABLE)

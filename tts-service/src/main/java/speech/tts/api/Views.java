@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.function.Function;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import speech.tts.echo.SamplerSettings;
+import speech.tts.roundtrip.RoundTripScore;
 import speech.tts.store.GenerationStore.Generation;
 import speech.tts.store.Page;
 import speech.tts.store.VoiceStore.Voice;
@@ -29,7 +30,8 @@ final class Views {
     record GenerationView(String id, String object, String voiceId, String model, String text, String format, String mediaType,
                           double durationSeconds, long processingMs, long seed,
                           @Schema(implementation = SamplerSettings.class, description = "The sampler settings the generation used") JsonNode settings, long bytes, String createdAt,
-                          String audioUrl) {
+                          String audioUrl,
+                          @Schema(description = "The ASR service's transcript and its score; absent when no ASR service was configured") RoundTripScore roundTrip) {
         static GenerationView of(Generation g) {
             JsonNode settings;
             try {
@@ -39,7 +41,7 @@ final class Views {
             }
             return new GenerationView(g.id(), "generation", g.voiceId(), g.model(), g.text(), g.format(), g.mediaType(),
                     round(g.durationSeconds()), g.processingMillis(), g.seed(), settings, g.audioBytes(), g.createdAt().toString(),
-                    "/v1/generations/" + g.id() + "/audio");
+                    "/v1/generations/" + g.id() + "/audio", RoundTripScore.fromJson(g.roundTripJson()));
         }
     }
 

@@ -34,6 +34,48 @@ public interface TtsConfig {
 
     Generations generations();
 
+    Asr asr();
+
+    /**
+     * The round trip (tts.asr.*): when {@code url} is set, every stored generation is transcribed by that ASR
+     * service and scored against its text; {@code verify} requests regenerate while the score is too bad.
+     */
+    interface Asr {
+        /** Base URL of the ASR service as this service reaches it ({@code http://asr-service:8080}); unset = no round trip. */
+        Optional<java.net.URI> url();
+
+        /** Where a browser reaches the ASR service's pages, when not at {@link #url()} (a cluster-internal address). */
+        Optional<java.net.URI> pageUrl();
+
+        /** Bearer key for the ASR service; defaults to this service's own speech.api-key (one key per deployment). */
+        Optional<String> apiKey();
+
+        /** ASR model id; unset = the ASR service's default. */
+        Optional<String> model();
+
+        /** Spoken language passed to the ASR service; unset = detected (an English-only model ignores it). */
+        Optional<String> language();
+
+        @WithDefault("2s")
+        Duration connectTimeout();
+
+        /** One transcription call, upload to answer. */
+        @WithDefault("60s")
+        Duration timeout();
+
+        /** Further tries after a failed call (unreachable, 429, 5xx); a 4xx answer is not retried. */
+        @WithDefault("2")
+        int retries();
+
+        /** Wait before the first retry, doubled before each next one. */
+        @WithDefault("500ms")
+        Duration retryBackoff();
+
+        /** Generations waiting to be scored after they were answered; more are marked unavailable rather than queued. */
+        @WithDefault("64")
+        int maxPending();
+    }
+
     /** What is kept of generated audio (tts.generations.*); the oldest go first. */
     interface Generations {
         /** Older generations are deleted. */

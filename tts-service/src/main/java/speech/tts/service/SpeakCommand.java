@@ -12,7 +12,13 @@ import speech.tts.echo.SamplerSettings;
  * @param seed     noise seed; null = a random one, reported back
  * @param speed    playback speed factor applied after synthesis (1 = as generated)
  * @param sampler  the request's sampler fields, applied to {@link SamplerSettings#defaults}
+ * @param verify   regenerate while the round-trip score is worse than asked; null = one generation
  */
 public record SpeakCommand(String text, String voice, boolean voiceByName, String model, String format, Long seed, double speed,
-                           SamplerSettings.Overrides sampler) {
+                           SamplerSettings.Overrides sampler, Verify verify) {
+
+    /** Up to {@code attempts} generations (new seed each) until one's word error rate is at most {@code maxWer}; the best is kept. */
+    public record Verify(double maxWer, int attempts) {
+        public static final int MAX_ATTEMPTS = 5;
+    }
 }

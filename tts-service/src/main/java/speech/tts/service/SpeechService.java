@@ -11,6 +11,8 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +20,7 @@ import java.util.function.Consumer;
 import speech.runtime.audio.AudioEncoder;
 import speech.runtime.audio.AudioFormat;
 import speech.runtime.audio.Pcm;
+import speech.runtime.audio.Wav;
 import speech.runtime.engine.Job;
 import speech.runtime.config.RuntimeConfig;
 import speech.runtime.http.ApiException;
@@ -31,6 +34,8 @@ import speech.tts.store.GenerationStore;
 import speech.tts.store.GenerationStore.Generation;
 import speech.tts.store.Ids;
 import speech.tts.store.VoiceStore.Voice;
+import speech.tts.roundtrip.RoundTrip;
+import speech.tts.roundtrip.RoundTripScore;
 
 /**
  * Text (+ voice) → audio: validates the request, runs the synthesis on the bounded queue, encodes
@@ -39,8 +44,8 @@ import speech.tts.store.VoiceStore.Voice;
 @ApplicationScoped
 public class SpeechService {
 
-    /** Audio and the stored record of one request. */
-    public record Speech(byte[] audio, String mediaType, Generation generation, long firstAudioMillis) {
+    /** Audio and the stored record of one request; {@code wav} is what the round trip sends (null when it is off). */
+    public record Speech(byte[] audio, String mediaType, Generation generation, long firstAudioMillis, byte[] wav) {
     }
 
     private static final SecureRandom SEEDS = new SecureRandom();
@@ -56,10 +61,12 @@ public class SpeechService {
     private final DistributionSummary stepsPerSecond;
     private final Timer generationTime;
     private final Timer timeToFirstAudio;
+    private final RoundTrip roundTrip;
 
     SpeechService(TtsConfig config, RuntimeConfig runtime, ModelRegistry<LoadedModel> models, VoiceService voices,
-                  GenerationStore generations, AudioEncoder encoder, ObjectMapper json, MeterRegistry registry) {
+                  GenerationStore generations, AudioEncoder encoder, ObjectMapper json, MeterRegistry registry, RoundTrip roundTrip) {
         this.config = config;
+        this.roundTrip = roundTrip;
         this.models = models;
         this.timeout = runtime.queue().timeout();
         this.voices = voices;
@@ -78,6 +85,10 @@ public class SpeechService {
     /** A request checked against the model, voice and limits, with its generation id and seed fixed before any audio. */
     public record Prepared(SpeakCommand command, String text, AudioFormat format, EchoModel model, Voice voice, SamplerSettings settings,
                            long seed, String generationId, boolean store) {
+
+        Prepared withSeed(long newSeed) {
+            return new Prepared(command, text, format, model, voice, settings, newSeed, generationId, store);
+        }
     }
 
     /** Speech for the native API: the generation is kept (within tts.generations.* retention). */
@@ -115,7 +126,10 @@ public class SpeechService {
         EchoModel.Constants c = model.constants();
         SamplerSettings settings = command.sampler().applyTo(SamplerSettings.defaults(c.maxLatentLength()))
                 .withForceSpeakerDefaults().validate(c.maxLatentLength(), c.layers(), voice != null);
-        long seed = command.seed() != null ? command.seed() : SEEDS.nextLong() & Long.MAX_VALUE;
+        if (command.verify() != null && !roundTrip.enabled()) {
+            throw ApiException.invalidParam("verify", "verify needs the round trip, and this service has no ASR service configured (tts.asr.url)");
+        }
+        long seed = command.seed() != null ? command.seed() : newSeed();
         return new Prepared(command, text, format, model, voice, settings, seed, Ids.next("gen"), store);
     }
 
@@ -130,9 +144,71 @@ public class SpeechService {
         if (stream != null && p.command().speed() != 1.0) {
             throw ApiException.invalidParam("speed", "a streamed answer is spoken at speed 1.0");
         }
-        try (ModelRegistry.Lease<LoadedModel> lease = models.acquire(p.model().id())) {
-            return speak(p, stream, onClientGone, lease.model());
+        if (stream != null && p.command().verify() != null) {
+            throw ApiException.invalidParam("verify", "a streamed answer cannot be regenerated: send verify without stream_format");
         }
+        try (ModelRegistry.Lease<LoadedModel> lease = models.acquire(p.model().id())) {
+            if (p.command().verify() != null) {
+                return verified(p, onClientGone, lease.model());
+            }
+            Speech speech = synthesise(p, stream, onClientGone, lease.model());
+            if (!p.store()) {
+                return speech;
+            }
+            if (!roundTrip.enabled()) {
+                return stored(speech, null);
+            }
+            Speech saved = stored(speech, RoundTripScore.pending());
+            String id = saved.generation().id();
+            roundTrip.scoreLater(speech.wav(), p.text(), score -> generations.setRoundTrip(id, score.toJson()));
+            return saved;
+        }
+    }
+
+    /**
+     * {@code verify}: synthesises with a new seed while the round-trip score is worse than asked, up to the
+     * attempts allowed, and keeps the best (lowest WER). An unavailable score ends the loop: the ASR service
+     * is down, and trying again would only cost synthesis.
+     */
+    private Speech verified(Prepared first, Consumer<Runnable> onClientGone, LoadedModel loaded) {
+        SpeakCommand.Verify verify = first.command().verify();
+        List<Speech> made = new ArrayList<>();
+        List<RoundTripScore> scores = new ArrayList<>();
+        int best = 0;
+        for (int i = 0; i < verify.attempts(); i++) {
+            Speech attempt = synthesise(i == 0 ? first : first.withSeed(newSeed()), null, onClientGone, loaded);
+            RoundTripScore score = roundTrip.score(attempt.wav(), first.text());
+            made.add(attempt);
+            scores.add(score);
+            if (better(score, scores.get(best))) {
+                best = i;
+            }
+            if (!score.isScored() || score.wer() <= verify.maxWer()) {
+                break;
+            }
+        }
+        List<RoundTripScore.Attempt> attempts = new ArrayList<>();
+        for (int i = 0; i < made.size(); i++) {
+            attempts.add(scores.get(i).attempt(made.get(i).generation().seed(), i == best));
+        }
+        return stored(made.get(best), scores.get(best).withAttempts(verify.maxWer(), attempts));
+    }
+
+    /** A scored attempt beats an unscored one; between scored ones the lower WER wins, the earlier on a tie. */
+    private static boolean better(RoundTripScore candidate, RoundTripScore current) {
+        if (!candidate.isScored()) {
+            return false;
+        }
+        return !current.isScored() || candidate.wer() < current.wer();
+    }
+
+    private Speech stored(Speech s, RoundTripScore score) {
+        Generation saved = generations.save(s.generation().withRoundTrip(score == null ? null : score.toJson()), s.audio());
+        return new Speech(s.audio(), s.mediaType(), saved, s.firstAudioMillis(), s.wav());
+    }
+
+    private static long newSeed() {
+        return SEEDS.nextLong() & Long.MAX_VALUE;
     }
 
     /** The model a request names, for checking the request against; the synthesis holds a lease of its own. */
@@ -142,7 +218,8 @@ public class SpeechService {
         }
     }
 
-    private Speech speak(Prepared p, AudioStream.Out stream, Consumer<Runnable> onClientGone, LoadedModel loaded) {
+    /** One synthesis, encoded; its generation record is not stored yet. */
+    private Speech synthesise(Prepared p, AudioStream.Out stream, Consumer<Runnable> onClientGone, LoadedModel loaded) {
         long start = System.nanoTime();
         long[] firstAudio = {-1};
         BlockingQueue<float[]> pieces = new LinkedBlockingQueue<>();
@@ -170,11 +247,10 @@ public class SpeechService {
         Voice voice = p.voice();
         Generation generation = new Generation(p.generationId(), voice == null ? null : voice.id(), p.model().id(), p.text(),
                 p.format().name().toLowerCase(java.util.Locale.ROOT), p.format().mediaType(), seconds, TimeUnit.NANOSECONDS.toMillis(elapsedNanos),
-                p.seed(), settingsJson(p.settings(), p.command().speed()), audio.length, Instant.ofEpochMilli(System.currentTimeMillis()));
-        if (p.store()) {
-            generation = generations.save(generation, audio);
-        }
-        return new Speech(audio, p.format().mediaType(), generation, TimeUnit.NANOSECONDS.toMillis(Math.max(0, firstAudio[0])));
+                p.seed(), settingsJson(p.settings(), p.command().speed()), audio.length, Instant.ofEpochMilli(System.currentTimeMillis()), null);
+        // the round trip hears what was answered (after speed), as a WAV the ASR service can always read (raw pcm has no header)
+        byte[] wav = roundTrip.enabled() ? Wav.encode(spoken) : null;
+        return new Speech(audio, p.format().mediaType(), generation, TimeUnit.NANOSECONDS.toMillis(Math.max(0, firstAudio[0])), wav);
     }
 
     /** Writes each final piece as it arrives, on the request's thread, until the job ends or its deadline passes. */

@@ -27,7 +27,12 @@ public final class GenerationStore {
 
     public record Generation(String id, String voiceId, String model, String text, String format, String mediaType,
                              double durationSeconds, long processingMillis, long seed, String settingsJson,
-                             long audioBytes, Instant createdAt) {
+                             long audioBytes, Instant createdAt, String roundTripJson) {
+
+        public Generation withRoundTrip(String json) {
+            return new Generation(id, voiceId, model, text, format, mediaType, durationSeconds, processingMillis, seed, settingsJson,
+                    audioBytes, createdAt, json);
+        }
     }
 
     /** How long and how much generated audio is kept; the oldest go first. */
@@ -113,8 +118,8 @@ public final class GenerationStore {
     public Generation save(Generation g, byte[] audio) {
         blobs.put(audioKey(g.id()), audio);
         try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("INSERT INTO generations (id, voice_id, model,"
-                + " text, format, media_type, duration_seconds, processing_ms, seed, settings, audio_bytes, created_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " text, format, media_type, duration_seconds, processing_ms, seed, settings, audio_bytes, created_at, round_trip)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             s.setString(1, g.id());
             s.setString(2, g.voiceId());
             s.setString(3, g.model());
@@ -127,6 +132,7 @@ public final class GenerationStore {
             s.setString(10, g.settingsJson());
             s.setLong(11, audio.length);
             s.setTimestamp(12, Timestamp.from(g.createdAt()));
+            s.setString(13, g.roundTripJson());
             s.executeUpdate();
         } catch (SQLException e) {
             blobs.delete(audioKey(g.id()));
@@ -135,6 +141,17 @@ public final class GenerationStore {
         Generation saved = get(g.id()).orElseThrow();
         prune(Instant.now());
         return saved;
+    }
+
+    /** Replaces the generation's round-trip score (scored after it was stored); false when it is gone meanwhile. */
+    public boolean setRoundTrip(String id, String json) {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("UPDATE generations SET round_trip = ? WHERE id = ?")) {
+            s.setString(1, json);
+            s.setString(2, id);
+            return s.executeUpdate() > 0;
+        } catch (SQLException e) {
+            throw new IllegalStateException("round-trip score could not be stored: " + e.getMessage(), e);
+        }
     }
 
     public Optional<Generation> get(String id) {
@@ -220,6 +237,7 @@ public final class GenerationStore {
     private List<Generation> query(String sql, Object... args) {
         return Jdbc.query(db, r -> new Generation(r.getString("id"), r.getString("voice_id"), r.getString("model"), r.getString("text"),
                 r.getString("format"), r.getString("media_type"), r.getDouble("duration_seconds"), r.getLong("processing_ms"),
-                r.getLong("seed"), r.getString("settings"), r.getLong("audio_bytes"), r.getTimestamp("created_at").toInstant()), sql, args);
+                r.getLong("seed"), r.getString("settings"), r.getLong("audio_bytes"), r.getTimestamp("created_at").toInstant(),
+                r.getString("round_trip")), sql, args);
     }
 }

@@ -22,7 +22,7 @@ public final class Schema {
                 .dataSource(db)
                 .table("tts_schema_history")
                 .locations(new String[0])
-                .javaMigrations(new V1__Stores())
+                .javaMigrations(new V1__Stores(), new V2__RoundTrip())
                 // Databases made before migrations existed hold the V1 tables already; V1 creates only what is missing.
                 .baselineOnMigrate(true)
                 .baselineVersion("0")
@@ -64,6 +64,17 @@ public final class Schema {
                           audio_bytes BIGINT NOT NULL,
                           created_at TIMESTAMP(3) WITH TIME ZONE NOT NULL)""");
                 s.execute("CREATE INDEX IF NOT EXISTS generations_voice ON generations (voice_id, seq)");
+            }
+        }
+    }
+
+    /** The round-trip score of a generation (RoundTripScore as JSON); null when none was asked for. */
+    static final class V2__RoundTrip extends BaseJavaMigration {
+
+        @Override
+        public void migrate(Context context) throws Exception {
+            try (Statement s = context.getConnection().createStatement()) {
+                s.execute("ALTER TABLE generations ADD COLUMN IF NOT EXISTS round_trip TEXT");
             }
         }
     }

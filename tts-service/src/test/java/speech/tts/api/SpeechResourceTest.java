@@ -65,6 +65,34 @@ class SpeechResourceTest {
     }
 
     @Test
+    void aWavGenerationDownloadsInEveryFormat() {
+        String id = given().contentType(ContentType.JSON).body(fast(Map.of("text", "Convert me."))).post("/v1/speech")
+                .then().statusCode(200).extract().header("X-Generation-Id");
+        byte[] wav = given().get("/v1/generations/" + id + "/audio").then().statusCode(200).extract().asByteArray();
+        byte[] flac = given().get("/v1/generations/" + id + "/audio?format=flac").then().statusCode(200).contentType(startsWith("audio/flac"))
+                .header("Content-Disposition", containsString(id + ".flac")).extract().asByteArray();
+        assertEquals("fLaC", new String(flac, 0, 4, StandardCharsets.US_ASCII));
+        byte[] pcm = given().get("/v1/generations/" + id + "/audio?format=pcm").then().statusCode(200).contentType(startsWith("audio/L16"))
+                .extract().asByteArray();
+        assertEquals(wav.length - 44, pcm.length, "the same samples without the WAV header");
+        given().get("/v1/generations/" + id + "/audio?format=wav").then().statusCode(200).contentType(startsWith("audio/wav"));
+        given().get("/v1/generations/" + id + "/audio?format=midi").then().statusCode(400).body("error.param", equalTo("format"));
+
+        String mp3 = given().contentType(ContentType.JSON).body(fast(Map.of("text", "Lossy.", "format", "mp3"))).post("/v1/speech")
+                .then().statusCode(200).extract().header("X-Generation-Id");
+        given().get("/v1/generations/" + mp3 + "/audio?format=wav").then().statusCode(400)
+                .body("error.message", containsString("only a generation stored as wav"));
+        given().get("/v1/generations/gen_000000000000000000000000/audio?format=mp3").then().statusCode(404);
+    }
+
+    @Test
+    void verifyWithoutAnAsrServiceIs400() {
+        given().contentType(ContentType.JSON).body(fast(Map.of("text", "Check me.", "verify", Map.of("max_wer", 0.2))))
+                .post("/v1/speech").then().statusCode(400).body("error.param", equalTo("verify"))
+                .body("error.message", containsString("tts.asr.url"));
+    }
+
+    @Test
     void speaksWithoutAVoice() {
         given().contentType(ContentType.JSON).body(fast(Map.of("text", "No voice given.")))
                 .post("/v1/speech").then().statusCode(200).contentType(startsWith("audio/wav"));

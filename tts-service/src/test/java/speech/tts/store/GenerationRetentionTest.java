@@ -58,6 +58,6 @@ class GenerationRetentionTest {
 
     private static String save(GenerationStore store, Instant createdAt) {
         return store.save(new GenerationStore.Generation(Ids.next("gen"), null, "echo-tts-tiny", "Hello.", "wav",
-                "audio/wav", 1.0, 10, 7, "{}", 0, createdAt), AUDIO).id();
+                "audio/wav", 1.0, 10, 7, "{}", 0, createdAt, null), AUDIO).id();
     }
 }

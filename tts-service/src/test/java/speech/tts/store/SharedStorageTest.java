@@ -103,6 +103,6 @@ class SharedStorageTest {
 
     private static GenerationStore.Generation generation(VoiceStore.Voice voice) {
         return new GenerationStore.Generation(Ids.next("gen"), voice == null ? null : voice.id(), "echo-tts-tiny", "Hello.", "wav",
-                "audio/wav", 1.0, 10, 7, "{}", 4, Instant.ofEpochMilli(System.currentTimeMillis()));
+                "audio/wav", 1.0, 10, 7, "{}", 4, Instant.ofEpochMilli(System.currentTimeMillis()), null);
     }
 }

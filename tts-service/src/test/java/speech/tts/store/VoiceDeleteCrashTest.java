@@ -100,7 +100,7 @@ class VoiceDeleteCrashTest {
 
     private static String generate(Stores stores, VoiceStore.Voice voice) {
         return stores.generations().save(new GenerationStore.Generation(Ids.next("gen"), voice.id(), voice.model(), "Hello.", "wav",
-                "audio/wav", 1.0, 10, 7, "{}", 0, Instant.now()), AUDIO).id();
+                "audio/wav", 1.0, 10, 7, "{}", 0, Instant.now(), null), AUDIO).id();
     }
 
     private static void assertIntact(Stores stores, VoiceStore.Voice voice, String generationId) throws Exception {

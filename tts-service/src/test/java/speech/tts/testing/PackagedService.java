@@ -19,20 +19,24 @@ import java.util.regex.Pattern;
 
 /**
  * The packaged TTS service (target/quarkus-app) as a process of its own, for *IT tests: its own port and
- * data dir, the tiny model on CPU unless the environment given says otherwise; restartable.
+ * data dir, the tiny model on CPU unless the environment given says otherwise; restartable. {@link #asr}
+ * starts the packaged ASR service the same way, for the round trip.
  */
 public final class PackagedService implements AutoCloseable {
 
     static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath();
+    static final Path ASR_JAR = Path.of("..", "asr-service", "target", "quarkus-app", "quarkus-run.jar").toAbsolutePath().normalize();
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+    private final Path jar;
     private final String name;
     private final Map<String, String> env;
     private final Path log;
     private Process process;
     private String base;
 
-    private PackagedService(String name, Map<String, String> env, Path log) {
+    private PackagedService(Path jar, String name, Map<String, String> env, Path log) {
+        this.jar = jar;
         this.name = name;
         this.env = env;
         this.log = log;
@@ -44,9 +48,27 @@ public final class PackagedService implements AutoCloseable {
                 "TTS_DEFAULT_MODEL", "echo-tts-tiny", "TTS_DATA_DIR", Files.createTempDirectory("tts-" + name).toString(),
                 "SPEECH_ORT_PROVIDER", "cpu", "QUARKUS_HTTP_HOST", "127.0.0.1"));
         env.putAll(extra);
-        PackagedService s = new PackagedService(name, env, Files.createTempFile("tts-" + name, ".log"));
+        PackagedService s = new PackagedService(JAR, name, env, Files.createTempFile("tts-" + name, ".log"));
         s.launch();
         return s;
+    }
+
+    /** The packaged ASR service on Whisper tiny.en from the test models, ready; fails when asr-service is not packaged. */
+    public static PackagedService asr(String name) throws Exception {
+        if (!Files.isRegularFile(ASR_JAR)) {
+            throw new IllegalStateException(ASR_JAR + " is missing: package asr-service first (./mvnw -B verify builds it before this module)");
+        }
+        PackagedService s = new PackagedService(ASR_JAR, name, Map.of("ASR_MODELS_DIR", System.getProperty("speech.test.models-dir"),
+                "ASR_DEFAULT_MODEL", "tiny.en", "SPEECH_ORT_PROVIDER", "cpu", "QUARKUS_HTTP_HOST", "127.0.0.1"),
+                Files.createTempFile("asr-" + name, ".log"));
+        s.launch();
+        s.awaitReady();
+        return s;
+    }
+
+    /** http://127.0.0.1:port */
+    public String url() {
+        return base;
     }
 
     /** Starts the service and waits until it is ready. */
@@ -63,7 +85,7 @@ public final class PackagedService implements AutoCloseable {
         }
         base = "http://127.0.0.1:" + port;
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-jar", JAR.toString())
+                "--enable-native-access=ALL-UNNAMED", "-jar", jar.toString())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().putAll(env);
         pb.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));

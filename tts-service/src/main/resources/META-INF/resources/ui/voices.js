@@ -1,0 +1,137 @@
+// Voices: create one from an upload or a recording (length and size checked before sending), list, preview, delete.
+import { api, bytes, clear, confirm, duration, el, json, pager, play, recordButton, say, seconds, start, when } from './common/app.js';
+
+const config = await start();
+const limits = config.settings;
+const form = document.getElementById('create');
+const name = document.getElementById('name');
+const fileInput = document.getElementById('file');
+const picked = document.getElementById('picked');
+const pickedAudio = document.getElementById('picked-audio');
+const message = document.getElementById('create-message');
+const listMessage = document.getElementById('list-message');
+const PAGE = 10;
+
+let chosen = null; // { file, seconds }
+
+name.maxLength = limits.voice_max_name_length;
+document.getElementById('limits').textContent = `One speaker, ${limits.voice_min_seconds}–${limits.voice_max_seconds} s, `
+  + `at most ${bytes(config.upload_max_bytes)}; any audio or video file.`;
+
+/** Shows what was picked and whether it fits, before anything is sent. */
+async function choose(file) {
+  clear(message);
+  chosen = { file, seconds: await duration(file) };
+  picked.textContent = `${file.name}: ${bytes(file.size)}, ${seconds(chosen.seconds)}`;
+  pickedAudio.hidden = chosen.seconds == null; // nothing to play when the browser cannot decode it
+  pickedAudio.src = URL.createObjectURL(file);
+  const problem = check(chosen);
+  if (problem) {
+    say(message, problem, 'error');
+  }
+}
+
+/** What the service would refuse, said before the upload; an unknown length is left to the service. */
+function check({ file, seconds: s }) {
+  if (file.size > config.upload_max_bytes) {
+    return `Too large: ${bytes(file.size)}; the limit is ${bytes(config.upload_max_bytes)}.`;
+  }
+  if (s != null && s < limits.voice_min_seconds) {
+    return `Too short: ${seconds(s)}; a voice needs at least ${limits.voice_min_seconds} s of speech.`;
+  }
+  if (s != null && s > limits.voice_max_seconds) {
+    return `Too long: ${seconds(s)}; at most ${limits.voice_max_seconds} s is used.`;
+  }
+  return null;
+}
+
+fileInput.addEventListener('change', () => fileInput.files[0] && choose(fileInput.files[0]));
+
+recordButton(document.getElementById('record'), document.getElementById('recording'), (file) => {
+  fileInput.value = '';
+  choose(file);
+}, (problem) => say(message, problem, 'error'));
+
+form.addEventListener('submit', async (e) => {
+  e.preventDefault();
+  clear(message);
+  if (!name.value.trim()) {
+    say(message, 'Give the voice a name.', 'error');
+    name.focus();
+    return;
+  }
+  if (!chosen) {
+    say(message, 'Choose a recording or record one.', 'error');
+    return;
+  }
+  const problem = check(chosen);
+  if (problem) {
+    say(message, problem, 'error');
+    return;
+  }
+  const body = new FormData();
+  body.append('name', name.value.trim());
+  body.append('file', chosen.file, chosen.file.name);
+  const submit = document.getElementById('submit');
+  const progress = document.getElementById('uploading');
+  submit.disabled = true;
+  progress.hidden = false;
+  try {
+    const voice = await json('../v1/voices', { method: 'POST', body });
+    say(message, `Voice “${voice.name}” created (${seconds(voice.duration_seconds)} of reference).`, 'ok');
+    form.reset();
+    chosen = null;
+    picked.textContent = '';
+    pickedAudio.hidden = true;
+    await load(0);
+  } catch (err) {
+    say(message, err.message, 'error');
+  } finally {
+    submit.disabled = false;
+    progress.hidden = true;
+  }
+});
+
+async function load(offset) {
+  const list = document.getElementById('voices');
+  let page;
+  try {
+    page = await json(`../v1/voices?limit=${PAGE}&offset=${offset}`);
+  } catch (err) {
+    say(listMessage, err.message, 'error');
+    return;
+  }
+  if (page.total > 0 && page.data.length === 0 && offset > 0) {
+    return load(Math.max(0, offset - PAGE)); // the last one on this page was deleted
+  }
+  list.replaceChildren(...page.data.map((v) => voiceItem(v, offset)));
+  if (page.total === 0) {
+    list.append(el('li', {}, 'No voices yet: create one above.'));
+  }
+  pager(document.getElementById('pager'), page, load);
+}
+
+function voiceItem(v, offset) {
+  const audio = el('audio', { controls: true, preload: 'none', 'aria-label': `Reference recording of ${v.name}` });
+  play(audio, '..' + v.audio_url).catch((err) => say(listMessage, err.message, 'error'));
+  const remove = el('button', { type: 'button', class: 'danger', 'aria-label': `Delete ${v.name}`, onclick: async () => {
+    if (!(await confirm(`Delete the voice “${v.name}” and every generation made with it?`))) {
+      remove.focus();
+      return;
+    }
+    try {
+      await api('../v1/voices/' + v.id, { method: 'DELETE' });
+      say(listMessage, `Voice “${v.name}” deleted.`, 'ok');
+    } catch (err) {
+      say(listMessage, err.message, 'error');
+    }
+    await load(offset);
+  } }, 'Delete');
+  return el('li', { 'data-voice': v.id },
+    el('h3', {}, v.name),
+    el('p', { class: 'meta' }, `${seconds(v.duration_seconds)} · ${v.model} · created ${when(v.created_at)}`),
+    audio,
+    el('div', { class: 'actions' }, el('a', { class: 'button', href: 'speak.html?voice=' + encodeURIComponent(v.id) }, 'Speak with it'), remove));
+}
+
+await load(0);
