@@ -75,7 +75,7 @@ class RoundTripTest {
             assertEquals(WordErrorRate.of(row[2], score.transcript()), new WordErrorRate.Rates(score.wer(), score.cer()));
             String line = String.format("%s wer=%.3f cer=%.3f heard '%s'", row[0], score.wer(), score.cer(), score.transcript());
             report.add(line);
-            if (score.wer() > 0.35) {
+            if (score.wer() > 0.4) { // tiny.en mishears a word or three of a short sentence, no more
                 far.add(line);
             }
             total += score.wer();
@@ -84,7 +84,7 @@ class RoundTripTest {
         System.out.println(String.join("\n", report));
         assertTrue(n >= 10, "only " + n + " English ground-truth mono WAV clips in transcripts.tsv");
         assertEquals(List.of(), far, "clips whose transcript is far from their text");
-        assertTrue(total / n <= 0.12, "mean WER " + total / n + " over " + n + " clips:\n" + String.join("\n", report));
+        assertTrue(total / n <= 0.06, "mean WER " + total / n + " over " + n + " clips:\n" + String.join("\n", report));
 
         // JFK: tiny.en says it word for word; only punctuation differs, which the normalisation removes
         RoundTripScore jfk = roundTrip.score(Files.readAllBytes(TestData.speech("short/en_jfk.wav")),

@@ -29,6 +29,17 @@ class WordErrorRateTest {
     }
 
     @Test
+    void numbersAndTheirSymbolsMatchTheirWords() {
+        // the texts of shared/speech against what Whisper writes for them
+        assertEquals(0.0, WordErrorRate.of("The expression goes 6 × 10 = 60 not 600000 that gives us a 12% chance.",
+                "The expression goes 6 times 10 equals 60, not 600,000. That gives us a 12% chance.").wer());
+        assertEquals(0.0, WordErrorRate.of("Today only platforms one and three are used.", "Today, only platforms 1 and 3 are used.").wer());
+        assertEquals(List.of("one", "thousand", "nine", "hundred", "ninety", "nine", "point", "five", "zero", "seven"),
+                WordErrorRate.words("1999.5 07"));
+        assertEquals(List.of("two", "million", "one"), WordErrorRate.words("2,000,001"));
+    }
+
+    @Test
     void anEmptyReferenceIsPerfectOnlyWhenNothingWasHeard() {
         assertEquals(0.0, WordErrorRate.of("  ...  ", "").wer());
         assertEquals(1.0, WordErrorRate.of("", "something").wer());
