@@ -99,7 +99,7 @@ async function downloaded(page, click) {
 
 // ---------------------------------------------------------------- Voices
 
-test('voices: upload shows size and length, creates, lists with preview, deletes after confirmation', async () => {
+test('voices: upload shows size and length, creates, lists with preview, renames, deletes after confirmation', async () => {
   const name = 'page-jfk-' + Date.now(); // names need not be unique: this one is, to find it
   const page = await open(`${TTS}/ui/voices.html`);
   await page.getByLabel('Name').fill(name);
@@ -115,14 +115,28 @@ test('voices: upload shows size and length, creates, lists with preview, deletes
   assert.ok(await preview.evaluate((a) => a.play().then(() => true, () => false)), 'the preview does not play');
   await shot(page, 'voices');
 
+  // rename in place (Escape first: nothing changes), then the new name everywhere
+  const id = await item.getAttribute('data-voice');
+  const voice = page.locator(`#voices li[data-voice="${id}"]`);
+  await voice.getByRole('button', { name: 'Rename ' + name }).click();
+  await page.keyboard.press('Escape');
+  assert.equal(await voice.locator('h3').innerText(), name);
+  await voice.getByRole('button', { name: 'Rename ' + name }).click();
+  const renamed = name + ' renamed';
+  await voice.getByLabel('New name for ' + name).fill(renamed);
+  await voice.getByRole('button', { name: 'Save' }).click();
+  assert.match(await messageOf(page, '#list-message'), new RegExp(`Renamed to “${renamed}”`));
+  await voice.locator('h3', { hasText: renamed }).waitFor();
+  assert.equal((await (await fetch(`${TTS}/v1/voices/${id}`)).json()).name, renamed);
+
   // cancelling the confirmation keeps it; confirming deletes it
-  await item.getByRole('button', { name: 'Delete ' + name }).click();
+  await voice.getByRole('button', { name: 'Delete ' + renamed }).click();
   await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
-  assert.equal(await item.count(), 1);
-  await item.getByRole('button', { name: 'Delete ' + name }).click();
+  assert.equal(await voice.count(), 1);
+  await voice.getByRole('button', { name: 'Delete ' + renamed }).click();
   await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
-  assert.match(await messageOf(page, '#list-message'), new RegExp(`Voice “${name}” deleted`));
-  await page.locator('#voices li', { hasText: name }).waitFor({ state: 'detached' });
+  assert.match(await messageOf(page, '#list-message'), new RegExp(`Voice “${renamed}” deleted`));
+  await voice.waitFor({ state: 'detached' });
   await done(page);
 });
 

@@ -4,6 +4,7 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -38,7 +39,7 @@ public class VoiceResource {
     /** The multipart form of POST /v1/voices, for the OpenAPI document (the method reads the parts itself). */
     @Schema(name = "VoiceUpload", requiredProperties = {"name", "file"})
     static final class VoiceUpload {
-        @Schema(description = "Unique name; usable wherever a voice id is", example = "narrator")
+        @Schema(description = "Its name; usable wherever a voice id is (the newest voice of that name)", example = "narrator")
         public String name;
         @Schema(description = "The reference recording: 10 s to 5 min of one speaker, any container ffmpeg reads", type = SchemaType.STRING, format = "binary")
         public String file;
@@ -93,6 +94,26 @@ public class VoiceResource {
     public Response audio(@PathParam("id") String id) {
         var voice = voices.get(id).orElseThrow(() -> notFound(id));
         return Response.ok(voices.audio(id).orElseThrow(() -> notFound(id)), voice.mediaType()).build();
+    }
+
+    /** PATCH /v1/voices/{id} body: only the name can change. */
+    @Schema(name = "VoiceRename", requiredProperties = "name")
+    public record Rename(@Schema(description = "The new name", example = "narrator") String name) {
+    }
+
+    @PATCH
+    @Path("{id}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "renameVoice", summary = "Rename a voice", description = "Only `name` changes; the reference and the generations made with it stay.")
+    @APIResponse(responseCode = "200", description = "The renamed voice", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Views.VoiceView.class)))
+    @APIResponse(responseCode = "400", ref = OpenApiDocument.BAD_REQUEST)
+    @APIResponse(responseCode = "404", ref = OpenApiDocument.NOT_FOUND)
+    @APIResponse(responseCode = "415", ref = OpenApiDocument.UNSUPPORTED_MEDIA_TYPE)
+    public Views.VoiceView rename(@PathParam("id") String id, Rename body) {
+        if (body == null) {
+            throw ApiException.badRequest("missing_body", "a JSON body with \"name\" is required");
+        }
+        return voices.rename(id, body.name()).map(Views.VoiceView::of).orElseThrow(() -> notFound(id));
     }
 
     @DELETE

@@ -63,11 +63,7 @@ public class VoiceService {
     }
 
     public Voice create(String rawName, Path upload) {
-        String name = rawName == null ? "" : rawName.strip();
-        int maxName = config.voices().maxNameLength();
-        if (name.isEmpty() || name.length() > maxName) {
-            throw ApiException.invalidParam("name", "name must be 1 to " + maxName + " characters after trimming, got " + name.length());
-        }
+        String name = checkName(rawName);
         if (upload == null || !Files.isRegularFile(upload)) {
             throw ApiException.invalidParam("file", "a reference recording is required as multipart field 'file'");
         }
@@ -124,6 +120,20 @@ public class VoiceService {
     }
 
     /** Removes the voice and its generations (one transaction in the store, then files). */
+    /** A new name for a voice (the same rules as at creation); empty when there is no such voice. */
+    public Optional<Voice> rename(String id, String rawName) {
+        return voices.rename(id, checkName(rawName));
+    }
+
+    private String checkName(String rawName) {
+        String name = rawName == null ? "" : rawName.strip();
+        int maxName = config.voices().maxNameLength();
+        if (name.isEmpty() || name.length() > maxName) {
+            throw ApiException.invalidParam("name", "name must be 1 to " + maxName + " characters after trimming, got " + name.length());
+        }
+        return name;
+    }
+
     public boolean delete(String id) {
         if (!voices.deleteWithGenerations(id, generations)) {
             return false;

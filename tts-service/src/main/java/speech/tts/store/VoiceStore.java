@@ -118,6 +118,23 @@ public final class VoiceStore {
         return found.stream().findFirst();
     }
 
+    /** Gives the voice a new name; empty when there is no such voice. The reference and its latent stay as they are. */
+    public Optional<Voice> rename(String id, String name) {
+        if (!Ids.valid("voice", id)) {
+            return Optional.empty();
+        }
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("UPDATE voices SET name = ? WHERE id = ?")) {
+            s.setString(1, name);
+            s.setString(2, id);
+            if (s.executeUpdate() == 0) {
+                return Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("voice could not be renamed: " + e.getMessage(), e);
+        }
+        return get(id);
+    }
+
     /** Exact name match, newest first (names are not unique). */
     public Optional<Voice> byName(String name) {
         return query("SELECT * FROM voices WHERE name = ? ORDER BY seq DESC LIMIT 1", name).stream().findFirst();

@@ -92,7 +92,10 @@ form.addEventListener('submit', async (e) => {
   }
 });
 
+let currentOffset = 0;
+
 async function load(offset) {
+  currentOffset = offset;
   const list = document.getElementById('voices');
   let page;
   try {
@@ -127,11 +130,39 @@ function voiceItem(v, offset) {
     }
     await load(offset);
   } }, 'Delete');
+  const title = el('h3', {}, v.name);
+  const rename = el('button', { type: 'button', 'aria-label': `Rename ${v.name}`, onclick: () => title.replaceWith(renameForm(v, title, rename)) }, 'Rename');
   return el('li', { 'data-voice': v.id },
-    el('h3', {}, v.name),
+    title,
     el('p', { class: 'meta' }, `${seconds(v.duration_seconds)} · ${v.model} · created ${when(v.created_at)}`),
     audio,
-    el('div', { class: 'actions' }, el('a', { class: 'button', href: 'speak.html?voice=' + encodeURIComponent(v.id) }, 'Speak with it'), remove));
+    el('div', { class: 'actions' }, el('a', { class: 'button', href: 'speak.html?voice=' + encodeURIComponent(v.id) }, 'Speak with it'),
+      rename, remove));
+}
+
+/** An inline form in place of the voice's title; Escape or Cancel puts the title back. */
+function renameForm(v, title, button) {
+  const input = el('input', { type: 'text', id: 'rename-' + v.id, value: v.name, maxLength: limits.voice_max_name_length, required: true });
+  const back = () => {
+    form.replaceWith(title);
+    button.focus();
+  };
+  const form = el('form', { class: 'actions', onsubmit: async (e) => {
+    e.preventDefault();
+    try {
+      const renamed = await json('../v1/voices/' + v.id, {
+        method: 'PATCH', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: input.value }),
+      });
+      say(listMessage, `Renamed to “${renamed.name}”.`, 'ok');
+      await load(currentOffset);
+    } catch (err) {
+      say(listMessage, err.message, 'error');
+    }
+  }, onkeydown: (e) => e.key === 'Escape' && back() },
+  el('label', { for: input.id, class: 'sr-only' }, `New name for ${v.name}`), input,
+  el('button', { type: 'submit', class: 'primary' }, 'Save'), el('button', { type: 'button', onclick: back }, 'Cancel'));
+  setTimeout(() => input.select());
+  return form;
 }
 
 await load(0);

@@ -46,6 +46,25 @@ class VoiceResourceTest {
     }
 
     @Test
+    void renameChangesOnlyTheName() {
+        String id = given().multiPart("name", "Before").multiPart("file", TestAudio.jfk().toFile(), "audio/wav")
+                .post("/v1/voices").then().statusCode(201).extract().path("id");
+        given().contentType("application/json").body(java.util.Map.of("name", "  After  ")).patch("/v1/voices/" + id)
+                .then().statusCode(200).body("id", equalTo(id)).body("name", equalTo("After")).body("duration_seconds", equalTo(11.0f));
+        given().get("/v1/voices/" + id).then().statusCode(200).body("name", equalTo("After"));
+        // the OpenAI endpoint finds it by its new name
+        given().contentType("application/json").body(java.util.Map.of("model", "tts-1", "input", "Hi.", "voice", "After", "response_format", "wav"))
+                .post("/v1/audio/speech").then().statusCode(200);
+
+        given().contentType("application/json").body(java.util.Map.of("name", " ")).patch("/v1/voices/" + id)
+                .then().statusCode(400).body("error.param", equalTo("name"));
+        given().contentType("application/json").patch("/v1/voices/" + id).then().statusCode(400).body("error.code", equalTo("missing_body"));
+        given().contentType("application/json").body(java.util.Map.of("name", "x")).patch("/v1/voices/voice_000000000000000000000000")
+                .then().statusCode(404).body("error.code", equalTo("voice_not_found"));
+        given().delete("/v1/voices/" + id).then().statusCode(204);
+    }
+
+    @Test
     void contentTypeComesFromTheFileNotTheClient() {
         String id = given().multiPart("name", "mp3").multiPart("file", TestAudio.jfkMp3().toFile(), "audio/wav")
                 .post("/v1/voices").then().statusCode(201).body("media_type", equalTo("audio/mpeg")).extract().path("id");
