@@ -76,10 +76,10 @@ async function generate(text, voiceId) {
   return r.headers.get('X-Generation-Id');
 }
 
-/** The visible message of a page section, once it says something. */
-async function messageOf(page, selector) {
+/** The text of a page's message area once it says something (or, given {@code expected}, once it says that). */
+async function messageOf(page, selector, expected = /\S/) {
   const m = page.locator(selector);
-  await m.filter({ hasText: /\S/ }).waitFor();
+  await m.filter({ hasText: expected }).waitFor();
   return (await m.innerText()).trim();
 }
 
@@ -102,12 +102,12 @@ async function downloaded(page, click) {
 test('voices: upload shows size and length, creates, lists with preview, renames, deletes after confirmation', async () => {
   const name = 'page-jfk-' + Date.now(); // names need not be unique: this one is, to find it
   const page = await open(`${TTS}/ui/voices.html`);
-  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('Name', { exact: true }).fill(name);
   await page.getByLabel('Upload a file').setInputFiles(JFK);
   await page.locator('#picked').filter({ hasText: '11.0 s' }).waitFor();
   assert.match(await page.locator('#picked').innerText(), /en_jfk\.wav: 344 KB, 11\.0 s/);
   await page.getByRole('button', { name: 'Create voice' }).click();
-  assert.match(await messageOf(page, '#create-message'), new RegExp(`Voice “${name}” created \\(11\\.0 s of reference\\)`));
+  await messageOf(page, '#create-message', new RegExp(`Voice “${name}” created \\(11\\.0 s of reference\\)`));
   const item = page.locator('#voices li', { hasText: name });
   await item.waitFor();
   const preview = item.locator('audio');
@@ -125,7 +125,7 @@ test('voices: upload shows size and length, creates, lists with preview, renames
   const renamed = name + ' renamed';
   await voice.getByLabel('New name for ' + name).fill(renamed);
   await voice.getByRole('button', { name: 'Save' }).click();
-  assert.match(await messageOf(page, '#list-message'), new RegExp(`Renamed to “${renamed}”`));
+  await messageOf(page, '#list-message', new RegExp(`Renamed to “${renamed}”`));
   await voice.locator('h3', { hasText: renamed }).waitFor();
   assert.equal((await (await fetch(`${TTS}/v1/voices/${id}`)).json()).name, renamed);
 
@@ -135,14 +135,14 @@ test('voices: upload shows size and length, creates, lists with preview, renames
   assert.equal(await voice.count(), 1);
   await voice.getByRole('button', { name: 'Delete ' + renamed }).click();
   await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
-  assert.match(await messageOf(page, '#list-message'), new RegExp(`Voice “${renamed}” deleted`));
+  await messageOf(page, '#list-message', new RegExp(`Voice “${renamed}” deleted`));
   await voice.waitFor({ state: 'detached' });
   await done(page);
 });
 
 test('voices: a microphone recording becomes a voice', async () => {
   const page = await open(`${TTS}/ui/voices.html`);
-  await page.getByLabel('Name').fill('page-mic');
+  await page.getByLabel('Name', { exact: true }).fill('page-mic');
   await page.getByRole('button', { name: /Record/ }).click();
   await page.locator('#recording').filter({ hasText: /Recording… 4 s/ }).waitFor({ timeout: 20_000 });
   await page.getByRole('button', { name: /Stop recording/ }).click();
@@ -161,7 +161,7 @@ test('voices error: a file over the upload limit is refused before sending', asy
   fs.writeFileSync(big, Buffer.concat([fs.readFileSync(JFK), Buffer.alloc(2_100_000)]));
   const page = await open(`${TTS}/ui/voices.html`);
   const posts = countRequests(page, /\/v1\/voices$/);
-  await page.getByLabel('Name').fill('page-big');
+  await page.getByLabel('Name', { exact: true }).fill('page-big');
   await page.getByLabel('Upload a file').setInputFiles(big);
   assert.match(await messageOf(page, '#create-message'), /^Too large: 2\.3 MB; the limit is 1\.9 MB\.$/);
   await page.getByRole('button', { name: 'Create voice' }).click();
@@ -176,7 +176,7 @@ test('voices error: a file that is not audio gets the service\'s message, not JS
   const notAudio = path.join(tmp, 'notes.wav');
   fs.writeFileSync(notAudio, 'these are meeting notes, not a recording\n'.repeat(50));
   const page = await open(`${TTS}/ui/voices.html`);
-  await page.getByLabel('Name').fill('page-notes');
+  await page.getByLabel('Name', { exact: true }).fill('page-notes');
   await page.getByLabel('Upload a file').setInputFiles(notAudio);
   await page.locator('#picked').filter({ hasText: 'unknown length' }).waitFor();
   await page.getByRole('button', { name: 'Create voice' }).click();
@@ -190,7 +190,7 @@ test('voices error: a file that is not audio gets the service\'s message, not JS
 test('voices error: a recording shorter than the minimum is refused with the limit', async () => {
   const page = await open(`${TTS}/ui/voices.html`);
   const posts = countRequests(page, /\/v1\/voices$/);
-  await page.getByLabel('Name').fill('page-short');
+  await page.getByLabel('Name', { exact: true }).fill('page-short');
   await page.getByLabel('Upload a file').setInputFiles(speech('short/fr_bonjour.wav'));
   assert.match(await messageOf(page, '#create-message'), /^Too short: 1\.2 s; a voice needs at least 3 s of speech\.$/);
   await page.getByRole('button', { name: 'Create voice' }).click();
