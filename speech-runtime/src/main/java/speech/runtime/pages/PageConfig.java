@@ -25,8 +25,4 @@ public record PageConfig(String service, boolean apiKeyRequired, long uploadMaxB
             return new Link(title, (s.endsWith("/") ? s : s + "/") + "ui/" + page);
         }).orElse(null);
     }
-
-    public static boolean keySet(Optional<String> apiKey) {
-        return apiKey.map(String::strip).filter(k -> !k.isEmpty()).isPresent();
-    }
 }

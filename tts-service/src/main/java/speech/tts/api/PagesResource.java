@@ -8,11 +8,10 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import speech.runtime.audio.AudioFormat;
 import speech.runtime.config.RuntimeConfig;
+import speech.runtime.ops.ApiKey;
 import speech.runtime.pages.PageConfig;
 import speech.tts.config.TtsConfig;
 import speech.tts.echo.SamplerSettings;
@@ -36,8 +35,8 @@ public class PagesResource {
     @Inject
     RoundTrip roundTrip;
 
-    @ConfigProperty(name = "speech.api-key")
-    Optional<String> apiKey;
+    @Inject
+    ApiKey apiKey;
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
@@ -47,7 +46,7 @@ public class PagesResource {
         // sequence_length 0: the model's full window, which the page leaves unset
         Settings settings = new Settings(config.speech().maxTextChars(), config.voices().minSeconds(), config.voices().maxSeconds(),
                 config.voices().maxNameLength(), formats, SamplerSettings.defaults(0), roundTrip.enabled());
-        return new PageConfig("tts", PageConfig.keySet(apiKey), runtime.upload().maxBytes(),
+        return new PageConfig("tts", apiKey.required(), runtime.upload().maxBytes(),
                 PageConfig.link(roundTrip.pageUrl(), "transcribe.html", "Transcribe"), settings);
     }
 }
