@@ -32,9 +32,9 @@ def session(path):
 def test_alignment_graph_contract(exported_tiny_en):
     L, H, D = 4, 6, 64
     ins, outs = io(exported_tiny_en / "alignment.onnx")
-    windows = ["n_windows", L, H, 1500, D]
-    assert ins == [("tokens", "int64", ["batch", "n_tokens"]), ("windows", "int64", ["batch"]),
-                   ("cross_k", "float32", windows), ("cross_v", "float32", windows)]
+    windows = ["n_windows", H, 1500, D]  # one per layer, as decoder.onnx takes them (format_version 3)
+    assert ins == [("tokens", "int64", ["batch", "n_tokens"]), ("windows", "int64", ["batch"])] \
+        + [(f"{s}_{i}", "float32", windows) for s in ("cross_k", "cross_v") for i in range(L)]
     assert outs == [("attention", "float32", ["batch", len(HEADS_TINY_EN), "n_tokens", 1500]),
                     ("token_probs", "float32", ["batch", "n_tokens"])]
     m = manifest(exported_tiny_en)
@@ -74,11 +74,12 @@ def test_attention_follows_the_speech(exported_tiny_en, jfk_wav):
     sp = m["special_tokens"]
     audio = decode_audio(jfk_wav)
     num_frames = len(audio) // 160
-    cross_k, cross_v = session(exported_tiny_en / "encoder.onnx").run(None, {"input_features": log_mel(audio, 80)})
+    encoder = session(exported_tiny_en / "encoder.onnx")
+    cross = dict(zip([o.name for o in encoder.get_outputs()], encoder.run(None, {"input_features": log_mel(audio, 80)})))
     text = [t for t in m["parity"]["tokens"] if t < sp["eot"]]
     tokens = [sp["sot"], sp["no_timestamps"], *text, sp["eot"]]
     attention, probs = session(exported_tiny_en / "alignment.onnx").run(
-        None, {"tokens": np.array([tokens], np.int64), "windows": np.zeros(1, np.int64), "cross_k": cross_k, "cross_v": cross_v})
+        None, {"tokens": np.array([tokens], np.int64), "windows": np.zeros(1, np.int64)} | cross)
     w = attention[0][:, :, :num_frames // 2].astype(np.float64)
     w = w / w.sum(-1, keepdims=True)  # = softmax of the raw scores over the real frames only
     w = (w - w.mean(-2, keepdims=True)) / w.std(-2, keepdims=True)

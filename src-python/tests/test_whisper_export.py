@@ -37,7 +37,7 @@ def io(path):
 
 def test_tiny_en_manifest(exported_tiny_en):
     m = manifest(exported_tiny_en)
-    assert m["format"] == "speech-platform/whisper" and m["format_version"] == 2
+    assert m["format"] == "speech-platform/whisper" and m["format_version"] == 3
     assert m["model_name"] == "tiny.en" and m["multilingual"] is False and m["languages"] == {}
     assert m["source"]["kind"] == "ctranslate2" and m["precision"] == "fp32" and m["quantization"] is None
     assert m["dims"] == {"n_mels": 80, "n_audio_ctx": 1500, "n_audio_state": 384, "n_audio_head": 6,
@@ -65,20 +65,23 @@ def test_manifest_hashes_every_file(exported_tiny_en):
 
 def test_graph_contract(exported_tiny_en):
     L, H, D = 4, 6, 64
-    # format_version 2 (docs/whisper-graphs.md): window-first cross K/V, fixed-capacity self K/V slots,
-    # the decoder returns only the new tokens' K/V.
-    cross = ["batch", L, H, 1500, D]
+    # format_version 3 (docs/whisper-graphs.md): one cache tensor per layer, read in place; the decoder
+    # returns the logits asked for and only the new tokens' K/V.
+    layers = lambda *stems: [f"{s}_{i}" for s in stems for i in range(L)]  # noqa: E731
+    cross = ["batch", H, 1500, D]
     enc_in, enc_out = io(exported_tiny_en / "encoder.onnx")
     assert enc_in == [("input_features", "float32", ["batch", 80, 3000])]
-    assert enc_out == [("cross_k", "float32", cross), ("cross_v", "float32", cross)]
+    assert enc_out == [(name, "float32", cross) for name in layers("cross_k", "cross_v")]
     dec_in, dec_out = io(exported_tiny_en / "decoder.onnx")
-    slots = ["n_slots", L, H, "capacity", D]
-    windows = ["n_windows", L, H, 1500, D]
+    slots = ["n_slots", H, "capacity", D]
+    windows = ["n_windows", H, 1500, D]
     new = ["batch", L, H, "n_tokens", D]
     assert dec_in == [("tokens", "int64", ["batch", "n_tokens"]), ("offsets", "int64", ["batch"]),
-                      ("slots", "int64", ["batch"]), ("self_k", "float32", slots), ("self_v", "float32", slots),
-                      ("windows", "int64", ["batch"]), ("cross_k", "float32", windows), ("cross_v", "float32", windows)]
-    assert dec_out == [("logits", "float32", ["batch", "n_tokens", 51864]), ("new_k", "float32", new),
+                      ("slots", "int64", ["batch"]), ("window_rows", "int64", ["n_windows", "group"]),
+                      ("reads", "int64", ["batch", "n_reads"])] \
+        + [(name, "float32", slots) for name in layers("self_k", "self_v")] \
+        + [(name, "float32", windows) for name in layers("cross_k", "cross_v")]
+    assert dec_out == [("logits", "float32", ["batch", "n_reads", 51864]), ("new_k", "float32", new),
                        ("new_v", "float32", new)]
     m = manifest(exported_tiny_en)["graphs"]
     assert [i["name"] for i in m["decoder"]["inputs"]] == [name for name, _, _ in dec_in]
@@ -166,7 +169,7 @@ def test_big_graphs_use_one_external_data_file(exported_tiny_en, tmp_path, monke
     assert (tmp_path / "encoder.onnx").stat().st_size < 1 << 20
     assert sorted(onnx_files.hash_files(tmp_path)) == ["encoder.onnx", "encoder.onnx.data"]
     sess = ort.InferenceSession(str(tmp_path / "encoder.onnx"), providers=["CPUExecutionProvider"])
-    assert [o.name for o in sess.get_outputs()] == ["cross_k", "cross_v"]
+    assert [o.name for o in sess.get_outputs()][:2] == ["cross_k_0", "cross_k_1"]
 
 
 def test_no_graph_needs_cufft(exported_tiny_en):

@@ -11,6 +11,8 @@ from pathlib import Path
 import numpy as np
 import onnxruntime as ort
 
+from speech_export.whisper.contract import OneRow
+
 
 class OrtWhisper:
     def __init__(self, folder: Path):
@@ -21,10 +23,7 @@ class OrtWhisper:
         self.encoder = ort.InferenceSession(str(self.folder / "encoder.onnx"), opts, providers=["CPUExecutionProvider"])
         self.decoder = ort.InferenceSession(str(self.folder / "decoder.onnx"), opts, providers=["CPUExecutionProvider"])
         self.sp = self.manifest["special_tokens"]
-        d = self.manifest["dims"]
-        # One fixed-capacity self K/V slot (format_version 2): the graph reads the first `offset` positions
-        # and returns only the new tokens' K/V, which the caller writes in place.
-        self.cache_shape = (1, d["n_text_layer"], d["n_text_head"], d["n_text_ctx"], d["n_text_state"] // d["n_text_head"])
+        self.n_layer = self.manifest["dims"]["n_text_layer"]
 
     def log_mel(self, audio: np.ndarray) -> np.ndarray:
         """Log-mel with numpy and the exported mel_filters.f32 (Whisper's recipe: periodic Hann 400, hop 160)."""
@@ -40,39 +39,31 @@ class OrtWhisper:
         log = np.maximum(log, log.max() - 8.0)
         return ((log + 4.0) / 4.0).astype(np.float32)[None]
 
-    def encode(self, feats: np.ndarray):
+    def encode(self, feats: np.ndarray) -> list[np.ndarray]:
+        """cross_k_<l> then cross_v_<l> of every layer, [1, n_head, 1500, head_dim] each."""
         return self.encoder.run(None, {"input_features": feats})
 
-    def new_cache(self):
-        return np.zeros(self.cache_shape, np.float32), np.zeros(self.cache_shape, np.float32)
+    def new_row(self, cross) -> OneRow:
+        """One decoder row over its own fixed-capacity self K/V (format_version 3): the graph reads the
+        first `offset` positions and returns only the new tokens' K/V, which OneRow writes in place."""
+        return OneRow(self.decoder, cross, self.n_layer, self.manifest["dims"]["n_text_ctx"])
 
-    def step(self, tokens: list[int], offset: int, cache, ck, cv):
-        """Decodes `tokens` at positions offset… of one row; writes their K/V into `cache` in place."""
-        sk, sv = cache
-        zero = np.zeros(1, np.int64)
-        logits, new_k, new_v = self.decoder.run(None, {
-            "tokens": np.array([tokens], np.int64), "offsets": zero + offset, "slots": zero,
-            "self_k": sk, "self_v": sv, "windows": zero, "cross_k": ck, "cross_v": cv})
-        sk[0, :, :, offset:offset + len(tokens)] = new_k[0]
-        sv[0, :, :, offset:offset + len(tokens)] = new_v[0]
-        return logits
-
-    def detect_language(self, ck, cv) -> str:
+    def detect_language(self, cross) -> str:
         langs = self.manifest["languages"]
-        logits = self.step([self.sp["sot"]], 0, self.new_cache(), ck, cv)
+        logits = self.new_row(cross).step([self.sp["sot"]], 0)
         ids = np.array(list(langs.values()))
         return list(langs)[int(np.argmax(logits[0, -1, ids]))]
 
     def greedy(self, feats: np.ndarray, language: str | None = None, max_tokens: int = 100) -> list[int]:
-        ck, cv = self.encode(feats)
+        cross = self.encode(feats)
         prompt = [self.sp["sot"]]
         if self.manifest["multilingual"]:
-            language = language or self.detect_language(ck, cv)
+            language = language or self.detect_language(cross)
             prompt += [self.manifest["languages"][language], self.sp["transcribe"]]
         prompt.append(self.sp["no_timestamps"])
         suppress = np.array(self.manifest["suppress_tokens"])
-        cache = self.new_cache()
-        logits = self.step(prompt, 0, cache, ck, cv)
+        decoder = self.new_row(cross)
+        logits = decoder.step(prompt, 0)
         offset = len(prompt)
         out: list[int] = []
         for i in range(max_tokens):
@@ -84,7 +75,7 @@ class OrtWhisper:
             if nxt == self.sp["eot"]:
                 break
             out.append(nxt)
-            logits = self.step([nxt], offset, cache, ck, cv)
+            logits = decoder.step([nxt], offset)
             offset += 1
         return out
 
@@ -119,15 +110,15 @@ def test_greedy_ort_decode_of_jfk(exported_tiny_en, jfk_wav, transcripts):
 def test_prompt_in_one_call_equals_token_by_token(exported_tiny_en, jfk_wav):
     """offset 0 with several tokens vs one token per call with the cache: same logits, same cache."""
     w = OrtWhisper(exported_tiny_en)
-    ck, cv = w.encode(w.log_mel(decode_audio(jfk_wav)))
+    cross = w.encode(w.log_mel(decode_audio(jfk_wav)))
     tokens = [w.sp["sot"], w.sp["no_timestamps"], 843, 523, 616]
-    full_cache = w.new_cache()
-    full = w.step(tokens, 0, full_cache, ck, cv)
-    cache = w.new_cache()
+    whole_row = w.new_row(cross)
+    full = whole_row.step(tokens, 0)
+    row = w.new_row(cross)
     for i, t in enumerate(tokens):
-        logits = w.step([t], i, cache, ck, cv)
+        logits = row.step([t], i)
         assert np.abs(logits[0, -1] - full[0, i]).max() < 1e-3
-    for mine, whole in zip(cache, full_cache):
+    for mine, whole in zip(row.self_k + row.self_v, whole_row.self_k + whole_row.self_v):
         assert np.abs(mine - whole).max() < 1e-4
 
 
@@ -135,8 +126,7 @@ def test_base_detects_language(exported_base, shared_dir):
     # Not fr_bonjour.wav: 1.2 s is too short for base, faster-whisper on the same weights says "ru" too.
     w = OrtWhisper(exported_base)
     for clip, lang in [("fr_dictee_numero_un.aiff", "fr"), ("ru_deepspeech_sample.wav", "ru"), ("zh_chinese.flac", "zh")]:
-        ck, cv = w.encode(w.log_mel(decode_audio(shared_dir / "speech" / "short" / clip)))
-        assert w.detect_language(ck, cv) == lang, clip
+        assert w.detect_language(w.encode(w.log_mel(decode_audio(shared_dir / "speech" / "short" / clip)))) == lang, clip
 
 
 def test_base_transcribes_russian(exported_base, shared_dir, transcripts):
@@ -146,3 +136,35 @@ def test_base_transcribes_russian(exported_base, shared_dir, transcripts):
     ref = normalize(transcripts["ru_deepspeech_sample.wav"])
     common = set(text.split()) & set(ref.split())
     assert len(common) >= len(ref.split()) // 2, text  # base is a small model: most words, not all
+
+
+def test_batched_rows_over_slots_and_windows_equal_each_row_alone(exported_tiny_en, shared_dir):
+    """One call over three rows at different offsets, in slots 2, 0 and 3 of a four-slot cache (slot 1
+    idle), two of them reading the same window (a beam's rows), the third another window: each row's
+    logits and new K/V equal the row decoded alone."""
+    w = OrtWhisper(exported_tiny_en)
+    clips = ["en_jfk.wav", "en_platforms.wav"]
+    cross = [w.encode(w.log_mel(decode_audio(shared_dir / "speech" / "short" / c))) for c in clips]
+    prompts = [[w.sp["sot"], w.sp["no_timestamps"], 843, 523], [w.sp["sot"], w.sp["no_timestamps"]],
+               [w.sp["sot"], w.sp["no_timestamps"], 1002]]
+    row_window, row_slot, next_token = [0, 0, 1], [2, 0, 3], [616, 50, 220]
+    alone = [w.new_row(cross[row_window[b]]) for b in range(3)]
+    for b, row in enumerate(alone):
+        row.step(prompts[b], 0)
+    n_layer = w.n_layer
+    self_k = [np.zeros((4, *alone[0].self_k[0].shape[1:]), np.float32) for _ in range(2 * n_layer)]
+    for b, row in enumerate(alone):
+        for i in range(n_layer):
+            self_k[i][row_slot[b]] = row.self_k[i][0]
+            self_k[n_layer + i][row_slot[b]] = row.self_v[i][0]
+    feed = {"tokens": np.array(next_token, np.int64)[:, None], "offsets": np.array([len(p) for p in prompts], np.int64),
+            "slots": np.array(row_slot, np.int64), "window_rows": np.array([[0, 1], [2, 3]], np.int64),
+            "reads": np.zeros((3, 1), np.int64)}
+    names = [f"{s}_{i}" for s in ("self_k", "self_v", "cross_k", "cross_v") for i in range(n_layer)]
+    windows = [np.concatenate([cross[0][j], cross[1][j]]) for j in range(2 * n_layer)]
+    logits, new_k, _ = w.decoder.run(None, feed | dict(zip(names, self_k + windows)))
+    for b, row in enumerate(alone):
+        offset = len(prompts[b])
+        ref = row.step([next_token[b]], offset)
+        assert np.abs(logits[b, 0] - ref[0, 0]).max() < 1e-4, b
+        assert np.abs(new_k[b, 0, :, 0] - row.self_k[0][0, :, offset]).max() < 1e-5, b

@@ -18,8 +18,9 @@ from .. import model_license
 from ..manifest import MANIFEST, write_manifest
 from ..onnx_files import describe_graph, resave
 from .audio import default_clip, mel_filters
-from . import alignment
+from . import alignment, contract
 from .checkpoint import Checkpoint, load_model, resolve
+from .contract import FORMAT_VERSION
 from .graphs import DecoderGraph, EncoderGraph
 from .parity import run as run_parity, tolerances as parity_tolerances
 from .tokens import language_tokens, special_tokens
@@ -27,19 +28,6 @@ from .vad import add_vad
 
 OPSET = 17
 N_FRAMES = 3000
-
-ENCODER_AXES = {"input_features": {0: "batch"}, "cross_k": {0: "batch"}, "cross_v": {0: "batch"}}
-DECODER_AXES = {
-    "tokens": {0: "batch", 1: "n_tokens"}, "offsets": {0: "batch"}, "slots": {0: "batch"},
-    "self_k": {0: "n_slots", 3: "capacity"}, "self_v": {0: "n_slots", 3: "capacity"},
-    "windows": {0: "batch"}, "cross_k": {0: "n_windows"}, "cross_v": {0: "n_windows"},
-    "logits": {0: "batch", 1: "n_tokens"},
-    "new_k": {0: "batch", 3: "n_tokens"}, "new_v": {0: "batch", 3: "n_tokens"},
-}
-DECODER_INPUTS = ["tokens", "offsets", "slots", "self_k", "self_v", "windows", "cross_k", "cross_v"]
-DECODER_OUTPUTS = ["logits", "new_k", "new_v"]
-# 2: window-first cross K/V, batched decoder over resident slot caches (docs/whisper-graphs.md).
-FORMAT_VERSION = 2
 
 
 def log(msg: str) -> None:
@@ -76,19 +64,8 @@ def _fp16_model(model):
 
 
 def io_shapes(cfg) -> dict[str, dict[str, list]]:
-    """Graph I/O shapes exactly as docs/whisper-graphs.md states them."""
-    n_layer, n_head = cfg.decoder_layers, cfg.decoder_attention_heads
-    head_dim, ctx = cfg.d_model // n_head, cfg.max_source_positions
-    cross = ["batch", n_layer, n_head, ctx, head_dim]
-    cache = ["n_slots", n_layer, n_head, "capacity", head_dim]
-    windows = ["n_windows", n_layer, n_head, ctx, head_dim]
-    new = ["batch", n_layer, n_head, "n_tokens", head_dim]
-    return {
-        "encoder": {"input_features": ["batch", cfg.num_mel_bins, N_FRAMES], "cross_k": cross, "cross_v": cross},
-        "decoder": {"tokens": ["batch", "n_tokens"], "offsets": ["batch"], "slots": ["batch"],
-                    "self_k": cache, "self_v": cache, "windows": ["batch"], "cross_k": windows, "cross_v": windows,
-                    "logits": ["batch", "n_tokens", cfg.vocab_size], "new_k": new, "new_v": new},
-    }
+    return contract.io_shapes(cfg.num_mel_bins, N_FRAMES, cfg.decoder_layers, cfg.decoder_attention_heads,
+                              cfg.d_model // cfg.decoder_attention_heads, cfg.max_source_positions, cfg.vocab_size)
 
 
 def export_graphs(model, out: Path, heads: list[list[int]], eot: int) -> dict[str, float]:
@@ -105,21 +82,25 @@ def export_graphs(model, out: Path, heads: list[list[int]], eot: int) -> dict[st
         t = time.perf_counter()
         enc = EncoderGraph(model)
         torch.onnx.export(enc, (feats,), str(tmp / "encoder.onnx"), input_names=["input_features"],
-                          output_names=["cross_k", "cross_v"], dynamic_axes=ENCODER_AXES,
+                          output_names=contract.encoder_outputs(n_layer), dynamic_axes=contract.encoder_axes(n_layer),
                           opset_version=OPSET, dynamo=False, do_constant_folding=True)
         resave(tmp / "encoder.onnx", out / "encoder.onnx", io_shapes(cfg)["encoder"])
         times["encoder"] = time.perf_counter() - t
 
         t = time.perf_counter()
-        # Two slots and windows, two rows with n_tokens > 1, so no axis is traced as 0/1.
-        cross = torch.zeros(2, n_layer, n_head, cfg.max_source_positions, head_dim)
-        cache = torch.zeros(2, n_layer, n_head, cfg.max_target_positions, head_dim)
+        # Three slots, two windows (one with two rows), two rows with n_tokens > 1 and two reads each,
+        # so no axis is traced as 0/1.
+        cross = [torch.zeros(2, n_head, cfg.max_source_positions, head_dim) for _ in range(2 * n_layer)]  # distinct: one input each
+        cache = [torch.zeros(3, n_head, cfg.max_target_positions, head_dim) for _ in range(2 * n_layer)]
         tokens = torch.tensor([[cfg.decoder_start_token_id, cfg.eos_token_id]] * 2, dtype=torch.long)
-        rows = torch.tensor([1, 0], dtype=torch.long)
         offsets = torch.tensor([3, 0], dtype=torch.long)
-        torch.onnx.export(DecoderGraph(model), (tokens, offsets, rows, cache, cache, rows, cross, cross),
-                          str(tmp / "decoder.onnx"), input_names=DECODER_INPUTS, output_names=DECODER_OUTPUTS,
-                          dynamic_axes=DECODER_AXES, opset_version=OPSET, dynamo=False, do_constant_folding=True)
+        slots = torch.tensor([2, 0], dtype=torch.long)
+        window_rows = torch.tensor([[0, 1], [2, 2]], dtype=torch.long)
+        reads = torch.tensor([[0, 1], [1, 1]], dtype=torch.long)
+        torch.onnx.export(DecoderGraph(model), (tokens, offsets, slots, window_rows, reads, *cache, *cross),
+                          str(tmp / "decoder.onnx"), input_names=contract.decoder_inputs(n_layer),
+                          output_names=contract.DECODER_OUTPUTS, dynamic_axes=contract.decoder_axes(n_layer),
+                          opset_version=OPSET, dynamo=False, do_constant_folding=True)
         resave(tmp / "decoder.onnx", out / "decoder.onnx", io_shapes(cfg)["decoder"])
         times["decoder"] = time.perf_counter() - t
         if heads:

@@ -1,23 +1,35 @@
-"""The two exported graphs, as thin wrappers around transformers' Whisper modules (no model code of our own):
+"""The two exported graphs, built from transformers' Whisper modules (their weights and layers; the
+decoder's attention is written out here so the caches are read where they lie):
 
-- EncoderGraph: input_features -> cross_k, cross_v [batch, n_layer, n_head, 1500, head_dim], computed
-  by every decoder layer's own encoder_attn.k_proj / v_proj on the encoder output, once per window.
-- DecoderGraph: one batched step over rows that each read their own slot of a fixed-capacity self
-  K/V cache and their own window of cross K/V (both resident, shared by the caller across calls);
-  returns the logits and only the new tokens' K/V, which the caller writes into the cache in place.
+- EncoderGraph: input_features -> cross_k_<l>, cross_v_<l> [batch, n_head, 1500, head_dim] per decoder
+  layer l, computed by that layer's own encoder_attn.k_proj / v_proj on the encoder output, once per window.
+- DecoderGraph: one batched step over rows that each read their own slot of fixed-capacity self K/V
+  caches and their own window of cross K/V, one tensor per layer, resident and shared by the caller
+  across calls; returns the logits asked for and only the new tokens' K/V, which the caller writes
+  into the cache in place.
 
-Graph I/O is float32 whatever the weights' dtype: fp16 models cast at the boundaries."""
+Graph I/O is float32 whatever the weights' dtype: fp16 models cast at the boundaries, and attention
+(scores, softmax, the products with the caches) runs in float32."""
 
 from __future__ import annotations
 
 import torch
 from torch import nn
-from transformers.cache_utils import DynamicCache, DynamicLayer, EncoderDecoderCache
 
 
 def _heads(x: torch.Tensor, n_head: int) -> torch.Tensor:
     b, t, d = x.shape
     return x.view(b, t, n_head, d // n_head).transpose(1, 2)
+
+
+def _merge(x: torch.Tensor) -> torch.Tensor:
+    b, h, t, d = x.shape
+    return x.transpose(1, 2).reshape(b, t, h * d)
+
+
+def _pad_row(x: torch.Tensor) -> torch.Tensor:
+    """x with one zero row appended on axis 0: index len(x) is "no row" in the index tables below."""
+    return torch.cat([x, torch.zeros_like(x[:1])], dim=0)
 
 
 class EncoderGraph(nn.Module):
@@ -30,62 +42,87 @@ class EncoderGraph(nn.Module):
 
     def forward(self, input_features: torch.Tensor):
         h = self.encoder(input_features.to(self.dtype), return_dict=True).last_hidden_state
-        # Window first, so one window's K/V of every layer is one contiguous block.
-        k = torch.stack([_heads(layer.encoder_attn.k_proj(h), self.n_head) for layer in self.layers], dim=1)
-        v = torch.stack([_heads(layer.encoder_attn.v_proj(h), self.n_head) for layer in self.layers], dim=1)
-        return k.float(), v.float()
-
-
-def _layer(keys: torch.Tensor, values: torch.Tensor) -> DynamicLayer:
-    # Filled directly rather than through update(): update() concatenates onto a 1-D empty tensor,
-    # which the ONNX graph would keep as a rank-mismatched Concat.
-    layer = DynamicLayer()
-    layer.lazy_initialization(keys)
-    layer.keys, layer.values = keys, values
-    return layer
+        # One tensor per layer, so the service keeps each layer's windows in one buffer the decoder
+        # reads without slicing.
+        k = [_heads(layer.encoder_attn.k_proj(h), self.n_head).float() for layer in self.layers]
+        v = [_heads(layer.encoder_attn.v_proj(h), self.n_head).float() for layer in self.layers]
+        return (*k, *v)
 
 
 class DecoderGraph(nn.Module):
-    """tokens [batch, n] at positions offsets[b] + (0..n-1) of each row; row b attends to the first
-    offsets[b] entries of self_k/v[slots[b]] (capacity n_text_ctx, the rest masked) and to its new
-    tokens causally, and cross-attends to cross_k/v[windows[b]]. The cache is read at its fixed
-    capacity, so the bytes a call moves do not depend on how many tokens came before."""
+    """tokens [batch, n] at positions offsets[b] + (0..n-1) of each row. Row b attends to the first
+    offsets[b] entries of slot slots[b] of every self_k_<l>/self_v_<l> [n_slots, n_head, capacity,
+    head_dim] (the rest masked) and to its new tokens causally, and cross-attends to the window w with
+    b in window_rows[w] of cross_k_<l>/cross_v_<l> [n_windows, n_head, 1500, head_dim].
+
+    No cache is gathered or copied: the (small) queries are moved into slot order and window order
+    instead — slot s gets the query of the row in it, window w the queries of its rows (a [n_windows,
+    group] table, rows of one window side by side; index batch = none) — so every cache tensor is
+    only read, once per call, by one batched MatMul. Reads are at the caches' fixed capacity, so what
+    a call costs does not grow with the tokens so far."""
 
     def __init__(self, model):
         super().__init__()
         self.decoder = model.model.decoder
         self.proj_out = model.proj_out
         self.dtype = next(model.parameters()).dtype
+        self.n_layer = model.config.decoder_layers
+        self.n_head = model.config.decoder_attention_heads
         self.max_position = model.config.max_target_positions - 1
 
-    def forward(self, tokens, offsets, slots, self_k, self_v, windows, cross_k, cross_v):
-        dt = self.dtype
-        n_layer = self_k.shape[1]
-        capacity = self_k.shape[3]
-        past_k, past_v = self_k.index_select(0, slots).to(dt), self_v.index_select(0, slots).to(dt)
-        rows_k, rows_v = cross_k.index_select(0, windows).to(dt), cross_v.index_select(0, windows).to(dt)
-        self_cache, cross_cache = DynamicCache(), DynamicCache()
-        self_cache.layers = [_layer(past_k[:, i], past_v[:, i]) for i in range(n_layer)]
-        cross_cache.layers = [_layer(rows_k[:, i], rows_v[:, i]) for i in range(n_layer)]
-        cache = EncoderDecoderCache(self_cache, cross_cache)
-        for i in range(n_layer):
-            cache.is_updated[i] = True  # cross K/V come from the encoder graph: never recomputed here
+    def forward(self, tokens, offsets, slots, window_rows, reads, *caches):
+        n_layer, dt = self.n_layer, self.dtype
+        self_k, self_v = caches[:n_layer], caches[n_layer:2 * n_layer]
+        cross_k, cross_v = caches[2 * n_layer:3 * n_layer], caches[3 * n_layer:]
+        n_windows, group = window_rows.shape
+        capacity = self_k[0].shape[2]
 
-        batch, n = tokens.shape
-        steps = torch.arange(n, device=tokens.device)
-        position_ids = (offsets.unsqueeze(1) + steps.unsqueeze(0)).clamp(max=self.max_position)
-        # Additive mask over [capacity + n] keys: a row's own past (< offsets[b]), then its new tokens causally.
-        past_blocked = torch.arange(capacity, device=tokens.device).unsqueeze(0) >= offsets.unsqueeze(1)  # [batch, capacity]
-        new_blocked = steps.unsqueeze(0) > steps.unsqueeze(1)  # [n, n]
-        blocked = torch.cat([past_blocked.unsqueeze(1).expand(batch, n, capacity),
-                             new_blocked.unsqueeze(0).expand(batch, n, n)], dim=2)
-        mask = torch.zeros(blocked.shape, dtype=dt).masked_fill(blocked, torch.finfo(dt).min).unsqueeze(1)
+        # Index tables from tensors only (no Python ints from data), so every size stays dynamic.
+        row_ids = torch.cumsum(torch.ones_like(slots), 0) - 1                               # [batch] 0..batch-1
+        no_row = torch.ones_like(slots).sum()                                                # batch
+        slot_rows = (torch.zeros_like(self_k[0][:, 0, 0, 0], dtype=torch.long) + no_row).scatter(0, slots, row_ids)
+        cells = torch.cumsum(torch.ones_like(window_rows.reshape(-1)), 0) - 1                # w * group + g
+        row_cell = torch.zeros_like(_pad_row(slots)).scatter(0, window_rows.reshape(-1), cells)[:-1]  # [batch]
 
-        out = self.decoder(input_ids=tokens, attention_mask=mask,
-                           encoder_hidden_states=rows_k[:, 0],  # only checked for None: cross K/V are cached
-                           past_key_values=cache, use_cache=True, cache_position=steps + capacity,
-                           position_ids=position_ids, return_dict=True)
-        logits = self.proj_out(out.last_hidden_state)
-        new_k = torch.stack([layer.keys[:, :, capacity:] for layer in self_cache.layers], dim=1)
-        new_v = torch.stack([layer.values[:, :, capacity:] for layer in self_cache.layers], dim=1)
-        return logits.float(), new_k.float(), new_v.float()
+        steps = torch.cumsum(torch.ones_like(tokens[0]), 0) - 1                             # [n]
+        positions = (offsets.unsqueeze(1) + steps.unsqueeze(0)).clamp(max=self.max_position)
+        h = self.decoder.embed_tokens(tokens) + self.decoder.embed_positions.weight[positions]
+
+        lowest = torch.finfo(torch.float32).min
+        past_blocked = (torch.cumsum(torch.ones_like(self_k[0][0, 0, :, 0], dtype=torch.long), 0) - 1).unsqueeze(0) \
+            >= offsets.unsqueeze(1)                                                          # [batch, capacity]
+        past_mask = torch.zeros_like(past_blocked, dtype=torch.float32).masked_fill(past_blocked, lowest)[:, None, None, :]
+        new_blocked = steps.unsqueeze(0) > steps.unsqueeze(1)                                # [n, n]
+        new_mask = torch.zeros_like(new_blocked, dtype=torch.float32).masked_fill(new_blocked, lowest)
+
+        new_k, new_v = [], []
+        for i, layer in enumerate(self.decoder.layers):
+            att = layer.self_attn
+            x = layer.self_attn_layer_norm(h)
+            q = _heads(att.q_proj(x) * att.scaling, self.n_head).float()                     # [batch, head, n, d]
+            k = _heads(att.k_proj(x), self.n_head).float()
+            v = _heads(att.v_proj(x), self.n_head).float()
+            new_k.append(k)
+            new_v.append(v)
+            past = torch.matmul(_pad_row(q)[slot_rows], self_k[i].transpose(-1, -2))[slots]  # [batch, head, n, capacity]
+            weights = torch.softmax(torch.cat([past + past_mask, torch.matmul(q, k.transpose(-1, -2)) + new_mask], -1), -1)
+            w_past, w_new = weights[..., :capacity], weights[..., capacity:]
+            o = torch.matmul(_pad_row(w_past)[slot_rows], self_v[i])[slots] + torch.matmul(w_new, v)
+            h = h + att.out_proj(_merge(o).to(dt))
+
+            att = layer.encoder_attn
+            x = layer.encoder_attn_layer_norm(h)
+            q = _heads(att.q_proj(x) * att.scaling, self.n_head).float()
+            batch_head, n, d = q.shape[1], q.shape[2], q.shape[3]
+            qw = _pad_row(q)[window_rows].transpose(1, 2).reshape(n_windows, batch_head, group * n, d)
+            ow = torch.matmul(torch.softmax(torch.matmul(qw, cross_k[i].transpose(-1, -2)), -1), cross_v[i])
+            o = ow.reshape(n_windows, batch_head, group, n, d).transpose(1, 2).reshape(n_windows * group, batch_head, n, d)[row_cell]
+            h = h + att.out_proj(_merge(o).to(dt))
+
+            x = layer.final_layer_norm(h)
+            h = h + layer.fc2(layer.activation_fn(layer.fc1(x)))
+
+        h = self.decoder.layer_norm(h)
+        h = torch.gather(h, 1, reads.unsqueeze(-1).expand(-1, -1, h.shape[-1]))              # [batch, n_reads, d_model]
+        logits = self.proj_out(h)
+        return logits.float(), torch.stack(new_k, 1), torch.stack(new_v, 1)

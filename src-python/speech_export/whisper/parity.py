@@ -2,7 +2,8 @@
 
 - encoder: cross_k / cross_v max abs diff against the decoder layers' k/v projections in torch.
 - decoder: first call with offset 0 over the whole prompt, then a greedy decode one token per call,
-  the new K/V rows written into a fixed-capacity slot cache the way the Java service does; every step's logits are compared with transformers' own cached decoding of the same prefix.
+  the new K/V rows written into a fixed-capacity slot cache the way the Java service does (contract.OneRow);
+  every step's logits are compared with transformers' own cached decoding of the same prefix.
 - the greedy tokens of ORT and torch must agree for the compared steps (a transcript-level check,
   which is what matters for the int8 graphs whose logits drift more)."""
 
@@ -17,6 +18,7 @@ import torch
 from ..parity import Row, check
 from . import alignment
 from .audio import decode_audio, log_mel
+from .contract import OneRow
 
 # Absolute tolerances (max abs diff): encoder cross K/V, decoder logits.
 TOLERANCES = {
@@ -60,7 +62,9 @@ def run(folder: Path, model, audio_path: Path, special: dict, languages: dict, s
     n_mels = model.config.num_mel_bins
     feats = log_mel(decode_audio(audio_path), n_mels)
     enc, dec = session(folder / "encoder.onnx"), session(folder / "decoder.onnx")
-    cross_k, cross_v = enc.run(None, {"input_features": feats})
+    n_layer = model.config.decoder_layers
+    cross = enc.run(None, {"input_features": feats})
+    cross_k, cross_v = np.stack(cross[:n_layer], 1), np.stack(cross[n_layer:], 1)  # [batch, layer, head, ctx, head_dim]
 
     with torch.no_grad():
         h = model.model.encoder(torch.from_numpy(feats)).last_hidden_state
@@ -81,19 +85,8 @@ def run(folder: Path, model, audio_path: Path, special: dict, languages: dict, s
             ref_cache = out.past_key_values
             return out.logits[0].numpy()
 
-        _, layers, heads, _, head_dim = cross_k.shape
-        capacity = model.config.max_target_positions
-        self_k = np.zeros((1, layers, heads, capacity, head_dim), np.float32)
-        self_v = np.zeros_like(self_k)
-        zero = np.zeros(1, np.int64)
-
-        def ort_step(new_tokens: list[int], offset: int) -> np.ndarray:
-            logits, new_k, new_v = dec.run(None, {"tokens": np.array([new_tokens], np.int64), "offsets": zero + offset,
-                                                  "slots": zero, "self_k": self_k, "self_v": self_v, "windows": zero,
-                                                  "cross_k": cross_k, "cross_v": cross_v})
-            self_k[0, :, :, offset:offset + len(new_tokens)] = new_k[0]
-            self_v[0, :, :, offset:offset + len(new_tokens)] = new_v[0]
-            return logits
+        row = OneRow(dec, cross, n_layer, model.config.max_target_positions)
+        ort_step = row.step
 
         tokens = prompt(model.generation_config, special, languages)
         logits = ort_step(tokens, 0)
@@ -121,7 +114,7 @@ def run(folder: Path, model, audio_path: Path, special: dict, languages: dict, s
         text = [t for t in ort_tokens if t < special["eot"]]
         rows += alignment.parity_rows(session(folder / "alignment.onnx"), model, alignment_heads, special["eot"],
                                       prompt(model.generation_config, special, languages) + text + [special["eot"]],
-                                      h, cross_k, cross_v, tol["alignment"])
+                                      h, cross, tol["alignment"])
     check(rows, title=f"parity on {Path(audio_path).name}")
     diffs = {"encoder": max(rows[0].max_abs_diff, rows[1].max_abs_diff),
              "decoder_logits": max(first_diff, step_diff), "decoder_logits_first_call": first_diff}

@@ -4,6 +4,9 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 import ai.onnxruntime.OrtException;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -14,17 +17,20 @@ import speech.runtime.ort.binding.MemoryPlace;
 import speech.runtime.ort.binding.ResidentTensor;
 
 /**
- * The decoder's state for every row the engine may run, allocated once and updated in place:
+ * The decoder's state for every row the engine may run, allocated once and updated in place, one
+ * tensor per decoder layer (so a call binds each as it lies, nothing is sliced or gathered):
  * <ul>
- * <li>self K/V {@code [rows, n_text_layer, n_text_head, n_text_ctx, head_dim]}: one slot per decoder row;
+ * <li>self K/V {@code [rows, n_text_head, n_text_ctx, head_dim]} per layer: one slot per decoder row;
  *     a call reads the whole fixed-capacity slot (the graph masks what is past the row's offset) and
  *     returns only the new tokens' K/V, which are written here at the row's offset;</li>
- * <li>cross K/V {@code [windows, n_text_layer, n_text_head, n_audio_ctx, head_dim]}: the encoder writes a
- *     window's K/V straight into its slot (bound output), every row decoding that window (greedy, beam,
- *     best-of, each fallback temperature) reads it by index.</li>
+ * <li>cross K/V {@code [windows, n_text_head, n_audio_ctx, head_dim]} per layer: the encoder writes a
+ *     window's K/V straight into its slot (bound outputs), every row decoding that window (greedy,
+ *     beam, best-of, each fallback temperature) reads it in place.</li>
  * </ul>
- * So the bytes moved per decoder call depend on the rows in it, not on how many tokens came before.
- * The encoder methods run on the encoder loop's thread, the decoder methods on the decoder loop's.
+ * A call binds only the slots and windows from the lowest to the highest its rows use (the graph
+ * reads every bound slot and window once), so the bytes moved and read per call depend on the rows in
+ * it, not on how many tokens came before. The encoder methods run on the encoder loop's thread, the
+ * decoder methods on the decoder loop's.
  */
 public final class DecoderState implements AutoCloseable {
 
@@ -32,10 +38,10 @@ public final class DecoderState implements AutoCloseable {
     private final WhisperManifest.Dims dims;
     private final int rows;
     private final int windows;
-    private final ResidentTensor selfK;
-    private final ResidentTensor selfV;
-    private final ResidentTensor crossK;
-    private final ResidentTensor crossV;
+    private final List<ResidentTensor> selfK;
+    private final List<ResidentTensor> selfV;
+    private final List<ResidentTensor> crossK;
+    private final List<ResidentTensor> crossV;
     private final IoBinding encoderBinding;
     private final IoBinding decoderBinding;
     private final Semaphore freeWindows;
@@ -48,24 +54,33 @@ public final class DecoderState implements AutoCloseable {
         this.dims = model.spec().dims();
         this.rows = rows;
         this.windows = windows;
-        MemoryPlace place = MemoryPlace.cpu(); // the Java side writes new rows into the cache (see docs/whisper-graphs.md)
         int layers = dims.nTextLayer();
-        int heads = dims.nTextHead();
-        this.positionBytes = (long) layers * heads * dims.headDim() * Float.BYTES;
-        this.selfK = ResidentTensor.allocate(model.decoder().graph(), place, ElementType.FLOAT,
-                rows, layers, heads, dims.nTextCtx(), dims.headDim());
-        this.selfV = ResidentTensor.allocate(model.decoder().graph(), place, ElementType.FLOAT,
-                rows, layers, heads, dims.nTextCtx(), dims.headDim());
-        this.crossK = ResidentTensor.allocate(model.decoder().graph(), place, ElementType.FLOAT,
-                windows, layers, heads, dims.nAudioCtx(), dims.headDim());
-        this.crossV = ResidentTensor.allocate(model.decoder().graph(), place, ElementType.FLOAT,
-                windows, layers, heads, dims.nAudioCtx(), dims.headDim());
-        selfK.segment().fill((byte) 0); // masked positions are never read into a result, but NaN * 0 would be
-        selfV.segment().fill((byte) 0);
+        this.positionBytes = (long) layers * dims.nTextHead() * dims.headDim() * Float.BYTES;
+        this.selfK = allocate(rows, dims.nTextCtx());
+        this.selfV = allocate(rows, dims.nTextCtx());
+        this.crossK = allocate(windows, dims.nAudioCtx());
+        this.crossV = allocate(windows, dims.nAudioCtx());
+        for (ResidentTensor t : selfK) {
+            t.segment().fill((byte) 0); // masked positions are never read into a result, but NaN * 0 would be
+        }
+        for (ResidentTensor t : selfV) {
+            t.segment().fill((byte) 0);
+        }
         this.encoderBinding = model.encoder().bind();
         this.decoderBinding = model.decoder().bind();
         this.freeWindows = new Semaphore(windows, true);
         this.windowInUse = new boolean[windows];
+    }
+
+    /** One [count, n_text_head, positions, head_dim] tensor per decoder layer. */
+    private List<ResidentTensor> allocate(int count, int positions) throws OrtException {
+        // The Java side writes new rows into the self cache, so it lives in host memory (docs/whisper-graphs.md).
+        List<ResidentTensor> out = new ArrayList<>();
+        for (int l = 0; l < dims.nTextLayer(); l++) {
+            out.add(ResidentTensor.allocate(model.decoder().graph(), MemoryPlace.cpu(), ElementType.FLOAT,
+                    count, dims.nTextHead(), positions, dims.headDim()));
+        }
+        return out;
     }
 
     public int rows() {
@@ -128,17 +143,25 @@ public final class DecoderState implements AutoCloseable {
 
     /** Encodes one window's log-mel {@code [n_mels, n_frames]} straight into cross slot {@code window}. */
     public void encode(float[] mel, int window) throws OrtException {
-        try (ResidentTensor k = crossK.slice(window, 1); ResidentTensor v = crossV.slice(window, 1)) {
+        List<ResidentTensor> k = new ArrayList<>();
+        List<ResidentTensor> v = new ArrayList<>();
+        try {
+            for (int l = 0; l < crossK.size(); l++) {
+                k.add(crossK.get(l).slice(window, 1));
+                v.add(crossV.get(l).slice(window, 1));
+            }
             model.encoder().encode(encoderBinding, mel, k, v);
         } finally {
             encoderBinding.clearOutputs();
+            closeAll(k);
+            closeAll(v);
         }
     }
 
     /**
      * One decoder call over the same number n of new tokens per row ({@code tokens} is [batch × n]):
      * the new tokens' K/V are written into the rows' slots at their offsets, and the logits the caller
-     * asks for come back: {@code reads[b]} positions (0 … n-1) of row b.
+     * asks for come back: {@code reads[b]} positions (0 … n-1) of row b, the same count for every row.
      */
     public float[][][] run(long[] tokens, int[] offsets, int[] slots, int[] windows, int[][] reads) throws OrtException {
         int batch = offsets.length;
@@ -148,28 +171,84 @@ public final class DecoderState implements AutoCloseable {
                 throw new IllegalArgumentException("row " + b + " would pass the decoder's " + dims.nTextCtx() + " positions");
             }
         }
-        long moved = (long) tokens.length * Long.BYTES + 3L * batch * Long.BYTES;
-        try (Decoder.Outputs out = model.decoder().step(decoderBinding, tokens, longs(offsets), longs(slots), longs(windows),
-                selfK, selfV, crossK, crossV)) {
-            writeNewRows(out.newK().segment(), selfK, n, offsets, slots);
-            writeNewRows(out.newV().segment(), selfV, n, offsets, slots);
-            moved += 2L * batch * n * positionBytes;
-            MemorySegment logits = out.logits().segment();
-            int vocab = (int) (logits.byteSize() / Float.BYTES / batch / n);
-            float[][][] result = new float[batch][][];
-            for (int b = 0; b < batch; b++) {
-                result[b] = new float[reads[b].length][];
-                for (int i = 0; i < reads[b].length; i++) {
-                    long offset = ((long) b * n + reads[b][i]) * vocab * Float.BYTES;
-                    result[b][i] = logits.asSlice(offset, (long) vocab * Float.BYTES).toArray(JAVA_FLOAT);
-                    moved += (long) vocab * Float.BYTES;
-                }
-            }
-            bytesMoved.addAndGet(moved);
-            return result;
-        } finally {
-            decoderBinding.clearOutputs();
+        Range slotRange = Range.of(slots);
+        Range windowRange = Range.of(windows);
+        long[][] windowRows = windowRows(windows, windowRange, batch);
+        long[][] readRows = new long[batch][];
+        for (int b = 0; b < batch; b++) {
+            readRows[b] = Arrays.stream(reads[b]).asLongStream().toArray();
         }
+        long moved = (tokens.length + 2L * batch + (long) windowRows.length * windowRows[0].length + (long) batch * reads[0].length) * Long.BYTES;
+        List<ResidentTensor> views = new ArrayList<>();
+        try {
+            Decoder.Caches caches = new Decoder.Caches(slotRange.views(selfK, views), slotRange.views(selfV, views),
+                    windowRange.views(crossK, views), windowRange.views(crossV, views));
+            try (Decoder.Outputs out = model.decoder().step(decoderBinding, tokens, longs(offsets), slotRange.relative(slots),
+                    windowRows, readRows, caches)) {
+                writeNewRows(out.newK().segment(), selfK, n, offsets, slots);
+                writeNewRows(out.newV().segment(), selfV, n, offsets, slots);
+                moved += 2L * batch * n * positionBytes;
+                MemorySegment logits = out.logits().segment();
+                int vocab = dims.nVocab();
+                float[][][] result = new float[batch][][];
+                for (int b = 0; b < batch; b++) {
+                    result[b] = new float[reads[b].length][];
+                    for (int i = 0; i < reads[b].length; i++) {
+                        long offset = ((long) b * reads[b].length + i) * vocab * Float.BYTES;
+                        result[b][i] = logits.asSlice(offset, (long) vocab * Float.BYTES).toArray(JAVA_FLOAT);
+                        moved += (long) vocab * Float.BYTES;
+                    }
+                }
+                bytesMoved.addAndGet(moved);
+                return result;
+            } finally {
+                decoderBinding.clearOutputs();
+            }
+        } finally {
+            closeAll(views);
+        }
+    }
+
+    /** The slots (or windows) from the lowest to the highest a call uses: what it binds. */
+    private record Range(int first, int count) {
+        static Range of(int[] used) {
+            int lo = Arrays.stream(used).min().orElseThrow();
+            int hi = Arrays.stream(used).max().orElseThrow();
+            return new Range(lo, hi - lo + 1);
+        }
+
+        long[] relative(int[] used) {
+            return Arrays.stream(used).mapToLong(u -> u - first).toArray();
+        }
+
+        /** Views of the range of every layer's tensor, also added to {@code opened} for the caller to close. */
+        List<ResidentTensor> views(List<ResidentTensor> layers, List<ResidentTensor> opened) throws OrtException {
+            List<ResidentTensor> out = new ArrayList<>();
+            for (ResidentTensor t : layers) {
+                ResidentTensor view = t.slice(first, count);
+                opened.add(view);
+                out.add(view);
+            }
+            return out;
+        }
+    }
+
+    /** [windows in the range, most rows of one window]: the rows reading each window, {@code batch} where none. */
+    private static long[][] windowRows(int[] windows, Range range, int batch) {
+        int[] count = new int[range.count()];
+        for (int w : windows) {
+            count[w - range.first()]++;
+        }
+        long[][] table = new long[range.count()][Arrays.stream(count).max().orElseThrow()];
+        for (long[] row : table) {
+            Arrays.fill(row, batch);
+        }
+        Arrays.fill(count, 0);
+        for (int b = 0; b < windows.length; b++) {
+            int w = windows[b] - range.first();
+            table[w][count[w]++] = b;
+        }
+        return table;
     }
 
     /**
@@ -181,39 +260,43 @@ public final class DecoderState implements AutoCloseable {
         if (length == 0) {
             return;
         }
-        int layersHeads = dims.nTextLayer() * dims.nTextHead();
         long headBytes = (long) dims.nTextCtx() * dims.headDim() * Float.BYTES;
         long used = (long) length * dims.headDim() * Float.BYTES;
-        for (ResidentTensor cache : new ResidentTensor[] {selfK, selfV}) {
-            MemorySegment data = cache.segment();
-            float[][] saved = new float[sources.length][];
-            for (int i = 0; i < sources.length; i++) {
-                saved[i] = new float[(int) (layersHeads * used / Float.BYTES)];
-                for (int lh = 0; lh < layersHeads; lh++) {
-                    long from = ((long) sources[i] * layersHeads + lh) * headBytes;
-                    MemorySegment.copy(data, JAVA_FLOAT, from, saved[i], (int) (lh * used / Float.BYTES), (int) (used / Float.BYTES));
+        int heads = dims.nTextHead();
+        for (List<ResidentTensor> layers : List.of(selfK, selfV)) {
+            for (ResidentTensor cache : layers) {
+                MemorySegment data = cache.segment();
+                float[][] saved = new float[sources.length][];
+                for (int i = 0; i < sources.length; i++) {
+                    saved[i] = new float[(int) (heads * used / Float.BYTES)];
+                    for (int h = 0; h < heads; h++) {
+                        long from = ((long) sources[i] * heads + h) * headBytes;
+                        MemorySegment.copy(data, JAVA_FLOAT, from, saved[i], (int) (h * used / Float.BYTES), (int) (used / Float.BYTES));
+                    }
                 }
-            }
-            for (int i = 0; i < targets.length; i++) {
-                for (int lh = 0; lh < layersHeads; lh++) {
-                    long to = ((long) targets[i] * layersHeads + lh) * headBytes;
-                    MemorySegment.copy(saved[i], (int) (lh * used / Float.BYTES), data, JAVA_FLOAT, to, (int) (used / Float.BYTES));
+                for (int i = 0; i < targets.length; i++) {
+                    for (int h = 0; h < heads; h++) {
+                        long to = ((long) targets[i] * heads + h) * headBytes;
+                        MemorySegment.copy(saved[i], (int) (h * used / Float.BYTES), data, JAVA_FLOAT, to, (int) (used / Float.BYTES));
+                    }
                 }
             }
         }
     }
 
-    /** new [batch, layers, heads, n, head_dim] → cache[slot, layer, head, offset .. offset + n, :], per row. */
-    private void writeNewRows(MemorySegment fresh, ResidentTensor cache, int n, int[] offsets, int[] slots) {
-        int layersHeads = dims.nTextLayer() * dims.nTextHead();
+    /** new [batch, layers, heads, n, head_dim] → cache[layer][slot, head, offset .. offset + n, :], per row. */
+    private void writeNewRows(MemorySegment fresh, List<ResidentTensor> cache, int n, int[] offsets, int[] slots) {
+        int heads = dims.nTextHead();
         long rowBytes = (long) n * dims.headDim() * Float.BYTES;
         long headBytes = (long) dims.nTextCtx() * dims.headDim() * Float.BYTES;
-        MemorySegment data = cache.segment();
-        for (int b = 0; b < slots.length; b++) {
-            for (int lh = 0; lh < layersHeads; lh++) {
-                long from = ((long) b * layersHeads + lh) * rowBytes;
-                long to = ((long) slots[b] * layersHeads + lh) * headBytes + (long) offsets[b] * dims.headDim() * Float.BYTES;
-                MemorySegment.copy(fresh, from, data, to, rowBytes);
+        for (int l = 0; l < cache.size(); l++) {
+            MemorySegment data = cache.get(l).segment();
+            for (int b = 0; b < slots.length; b++) {
+                for (int h = 0; h < heads; h++) {
+                    long from = (((long) b * cache.size() + l) * heads + h) * rowBytes;
+                    long to = ((long) slots[b] * heads + h) * headBytes + (long) offsets[b] * dims.headDim() * Float.BYTES;
+                    MemorySegment.copy(fresh, from, data, to, rowBytes);
+                }
             }
         }
     }
@@ -226,12 +309,22 @@ public final class DecoderState implements AutoCloseable {
         return out;
     }
 
+    private static void closeAll(List<ResidentTensor> tensors) {
+        for (ResidentTensor t : tensors) {
+            t.close();
+        }
+    }
+
     @Override
     public void close() {
-        // Resources close in reverse order: the bindings first, then the tensors they were bound to.
-        try (ResidentTensor a = selfK; ResidentTensor b = selfV; ResidentTensor c = crossK; ResidentTensor v = crossV;
-             IoBinding e = encoderBinding; IoBinding d = decoderBinding) {
-            // all closed, even if one throws
+        // The bindings first, then the tensors they were bound to.
+        try (IoBinding e = encoderBinding; IoBinding d = decoderBinding) {
+            // both closed, even if one throws
+        } finally {
+            closeAll(selfK);
+            closeAll(selfV);
+            closeAll(crossK);
+            closeAll(crossV);
         }
     }
 }

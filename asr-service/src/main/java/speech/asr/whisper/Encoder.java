@@ -2,6 +2,7 @@ package speech.asr.whisper;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
+import java.util.List;
 import java.util.Set;
 import speech.runtime.ort.Graph;
 import speech.runtime.ort.GraphContract;
@@ -13,15 +14,17 @@ import speech.runtime.ort.binding.ResidentTensor;
 public final class Encoder implements AutoCloseable {
 
     private static final String INPUT_FEATURES = "input_features";
-    private static final String CROSS_K = "cross_k";
-    private static final String CROSS_V = "cross_v";
-    static final GraphContract CONTRACT = new GraphContract("encoder", Set.of(INPUT_FEATURES), Set.of(CROSS_K, CROSS_V));
+
+    /** cross_k_0 … cross_k_{layers-1}, then cross_v_0 …: one output per decoder layer (format_version 3). */
+    static GraphContract contract(int layers) {
+        return new GraphContract("encoder", Set.of(INPUT_FEATURES), Set.copyOf(Decoder.layerNames(layers, "cross_k", "cross_v")));
+    }
 
     private final Graph graph;
     private final int nMels;
     private final int nFrames;
 
-    /** Takes ownership of the graph (opened with {@link #CONTRACT}). */
+    /** Takes ownership of the graph (opened with {@link #contract}). */
     Encoder(Graph graph, WhisperManifest spec) {
         this.graph = graph;
         this.nMels = spec.dims().nMels();
@@ -38,16 +41,20 @@ public final class Encoder implements AutoCloseable {
     }
 
     /**
-     * Runs encoder.onnx on one window, its outputs written straight into {@code crossK} / {@code crossV}.
+     * Runs encoder.onnx on one window, each layer's output written straight into {@code crossK.get(l)} /
+     * {@code crossV.get(l)}.
      * <ul>
      * <li>in  {@code input_features} f32 [1, n_mels, n_frames]</li>
-     * <li>out {@code cross_k} f32 [1, n_text_layer, n_text_head, n_audio_ctx, head_dim] → {@code crossK}</li>
-     * <li>out {@code cross_v} f32 same → {@code crossV}</li>
+     * <li>out {@code cross_k_<l>} f32 [1, n_text_head, n_audio_ctx, head_dim] → {@code crossK.get(l)}</li>
+     * <li>out {@code cross_v_<l>} f32 same → {@code crossV.get(l)}</li>
      * </ul>
      */
-    void encode(IoBinding binding, float[] mel, ResidentTensor crossK, ResidentTensor crossV) throws OrtException {
+    void encode(IoBinding binding, float[] mel, List<ResidentTensor> crossK, List<ResidentTensor> crossV) throws OrtException {
         try (OnnxTensor features = Tensors.floats(mel, 1, nMels, nFrames)) {
-            binding.bindInput(INPUT_FEATURES, features).bindOutput(CROSS_K, crossK).bindOutput(CROSS_V, crossV);
+            binding.bindInput(INPUT_FEATURES, features);
+            for (int l = 0; l < crossK.size(); l++) {
+                binding.bindOutput("cross_k_" + l, crossK.get(l)).bindOutput("cross_v_" + l, crossV.get(l));
+            }
             binding.run();
         }
     }

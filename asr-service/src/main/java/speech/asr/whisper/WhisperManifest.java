@@ -19,8 +19,8 @@ public record WhisperManifest(
         String encoderFile, String decoderFile, String tokenizerFile, String melFiltersFile, int[] melFiltersShape,
         String vadFile, String alignmentFile) {
 
-    /** The graph contract this code runs (docs/whisper-graphs.md): batched decoder over resident slot caches. */
-    public static final int FORMAT_VERSION = 2;
+    /** The graph contract this code runs (docs/whisper-graphs.md): batched decoder reading per-layer resident caches in place. */
+    public static final int FORMAT_VERSION = 3;
 
 
     public record Dims(int nMels, int nAudioCtx, int nVocab, int nTextCtx, int nTextLayer, int nTextHead, int nTextState) {

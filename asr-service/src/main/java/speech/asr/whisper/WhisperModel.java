@@ -48,8 +48,8 @@ public final class WhisperModel implements AutoCloseable {
         LogMel logMel = LogMel.of(spec, manifest.file(spec.melFiltersFile()));
         Encoder encoder = null;
         try {
-            encoder = new Encoder(sessions.open(manifest.file(spec.encoderFile()), Encoder.CONTRACT), spec);
-            Graph decoderGraph = sessions.open(manifest.file(spec.decoderFile()), Decoder.CONTRACT);
+            encoder = new Encoder(sessions.open(manifest.file(spec.encoderFile()), Encoder.contract(spec.dims().nTextLayer())), spec);
+            Graph decoderGraph = sessions.open(manifest.file(spec.decoderFile()), Decoder.contract(spec.dims().nTextLayer()));
             LOG.infof("loaded Whisper model %s (%s, %s): %s", id, spec.modelName(), sessions.providerInUse(), decoderGraph.describe());
             Vad vad = spec.vadFile() == null ? null : new Vad(sessions.open(manifest.file(spec.vadFile()), Vad.CONTRACT));
             Aligner aligner = spec.alignmentFile() == null ? null

@@ -38,9 +38,9 @@ class DecoderStateTest {
                 perToken.add(state.bytesMoved() - before);
             }
             assertEquals(1, perToken.stream().distinct().count(), "bytes moved per token over " + steps + " tokens: " + perToken.stream().distinct().toList());
-            // One token's K and V rows (layers × heads × head_dim floats each), its logits and four small inputs.
+            // One token's K and V rows (layers × heads × head_dim floats each), its logits and five one-element inputs.
             WhisperManifest.Dims d = model.spec().dims();
-            long expected = 2L * d.nTextLayer() * d.nTextHead() * d.headDim() * Float.BYTES + (long) d.nVocab() * Float.BYTES + 4 * Long.BYTES;
+            long expected = 2L * d.nTextLayer() * d.nTextHead() * d.headDim() * Float.BYTES + (long) d.nVocab() * Float.BYTES + 5 * Long.BYTES;
             assertEquals(expected, perToken.get(0));
 
             // The same sequence in one call on the other slot: the same last logits.
