@@ -5,6 +5,8 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import speech.runtime.ort.Graph;
 import speech.runtime.ort.GraphContract;
@@ -19,12 +21,15 @@ public final class Aligner implements AutoCloseable {
 
     private static final String TOKENS = "tokens";
     private static final String WINDOWS = "windows";
-    private static final String CROSS_K = "cross_k";
-    private static final String CROSS_V = "cross_v";
     private static final String ATTENTION = "attention";
     private static final String TOKEN_PROBS = "token_probs";
-    static final GraphContract CONTRACT = new GraphContract("alignment",
-            Set.of(TOKENS, WINDOWS, CROSS_K, CROSS_V), Set.of(ATTENTION, TOKEN_PROBS));
+
+    /** tokens, windows and the per-layer cross K/V of a model with {@code layers} decoder layers (format_version 3). */
+    static GraphContract contract(int layers) {
+        List<String> inputs = new ArrayList<>(List.of(TOKENS, WINDOWS));
+        inputs.addAll(Decoder.layerNames(layers, "cross_k", "cross_v"));
+        return new GraphContract("alignment", Set.copyOf(inputs), Set.of(ATTENTION, TOKEN_PROBS));
+    }
 
     /**
      * @param attention  [alignment heads][n_tokens][n_audio_ctx] softmax weights
@@ -35,7 +40,7 @@ public final class Aligner implements AutoCloseable {
 
     private final Graph graph;
 
-    /** Takes ownership of the graph (opened with {@link #CONTRACT}). */
+    /** Takes ownership of the graph (opened with {@link #contract}). */
     Aligner(Graph graph) {
         this.graph = graph;
     }
@@ -49,17 +54,20 @@ public final class Aligner implements AutoCloseable {
      * alignment.onnx over one window's tokens; the resident cross K/V are bound where they live.
      * <ul>
      * <li>in  {@code tokens} i64 [1, n]: sot sequence, no_timestamps, the text, eot; {@code windows} i64 [1]</li>
-     * <li>in  {@code cross_k}, {@code cross_v} f32 [n_windows, n_text_layer, n_text_head, n_audio_ctx, head_dim]</li>
+     * <li>in  {@code cross_k_<l>}, {@code cross_v_<l>} f32 [n_windows, n_text_head, n_audio_ctx, head_dim], per layer</li>
      * <li>out {@code attention} f32 [1, n_alignment_heads, n, n_audio_ctx]; {@code token_probs} f32 [1, n]</li>
      * </ul>
      */
-    Alignment align(IoBinding binding, long[] tokens, int window, ResidentTensor crossK, ResidentTensor crossV) throws OrtException {
+    Alignment align(IoBinding binding, long[] tokens, int window, List<ResidentTensor> crossK, List<ResidentTensor> crossV)
+            throws OrtException {
         int n = tokens.length;
         try (OnnxTensor tokenTensor = Tensors.longs(tokens, 1, n);
              OnnxTensor windowTensor = Tensors.longs(new long[] {window}, 1)) {
-            binding.bindInput(TOKENS, tokenTensor).bindInput(WINDOWS, windowTensor)
-                    .bindInput(CROSS_K, crossK).bindInput(CROSS_V, crossV)
-                    .bindOutput(ATTENTION, MemoryPlace.cpu()).bindOutput(TOKEN_PROBS, MemoryPlace.cpu());
+            binding.bindInput(TOKENS, tokenTensor).bindInput(WINDOWS, windowTensor);
+            for (int l = 0; l < crossK.size(); l++) {
+                binding.bindInput("cross_k_" + l, crossK.get(l)).bindInput("cross_v_" + l, crossV.get(l));
+            }
+            binding.bindOutput(ATTENTION, MemoryPlace.cpu()).bindOutput(TOKEN_PROBS, MemoryPlace.cpu());
             binding.run();
             try (BoundOutputs out = binding.outputs()) {
                 ResidentTensor attention = out.get(ATTENTION);

@@ -92,11 +92,11 @@ public final class DecoderState implements AutoCloseable {
     }
 
     /** Cross K/V of every window slot, for the alignment graph (read while a window's owner holds its slot). */
-    ResidentTensor crossK() {
+    List<ResidentTensor> crossK() {
         return crossK;
     }
 
-    ResidentTensor crossV() {
+    List<ResidentTensor> crossV() {
         return crossV;
     }
 

@@ -53,7 +53,7 @@ public final class WhisperModel implements AutoCloseable {
             LOG.infof("loaded Whisper model %s (%s, %s): %s", id, spec.modelName(), sessions.providerInUse(), decoderGraph.describe());
             Vad vad = spec.vadFile() == null ? null : new Vad(sessions.open(manifest.file(spec.vadFile()), Vad.CONTRACT));
             Aligner aligner = spec.alignmentFile() == null ? null
-                    : new Aligner(sessions.open(manifest.file(spec.alignmentFile()), Aligner.CONTRACT));
+                    : new Aligner(sessions.open(manifest.file(spec.alignmentFile()), Aligner.contract(spec.dims().nTextLayer())));
             return new WhisperModel(id, manifest.sha256(), spec, tokenizer, logMel, encoder, new Decoder(decoderGraph), vad, aligner);
         } catch (OrtException | IllegalStateException e) {
             closeQuietly(encoder);
