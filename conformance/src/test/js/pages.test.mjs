@@ -119,6 +119,7 @@ test('voices: upload shows size and length, creates, lists with preview, renames
   const id = await item.getAttribute('data-voice');
   const voice = page.locator(`#voices li[data-voice="${id}"]`);
   await voice.getByRole('button', { name: 'Rename ' + name }).click();
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'rename-' + id, 'the name field has the focus');
   await page.keyboard.press('Escape');
   assert.equal(await voice.locator('h3').innerText(), name);
   await voice.getByRole('button', { name: 'Rename ' + name }).click();

@@ -1,61 +1,31 @@
 // Transcribe: a dropped, chosen or recorded file → the transcript with timestamps; a line plays from its start;
 // downloads as txt, srt, vtt or json (written here from the verbose_json answer: one request, every format).
-import { apiError, bytes, clear, duration, el, json, recordButton, saveText, say, seconds, start } from './common/app.js';
+import { apiError, apiKey, audioPicker, bytes, clear, el, json, saveText, say, seconds, start, tooLarge } from './common/app.js';
 
 const config = await start();
 const LANGUAGES = ['en', 'fr', 'de', 'es', 'it', 'pt', 'nl', 'pl', 'ru', 'uk', 'tr', 'ar', 'zh', 'ja', 'ko', 'hi', 'sv', 'da', 'fi', 'no', 'cs', 'el', 'he'];
 const message = document.getElementById('message');
 const fileInput = document.getElementById('file');
 const picked = document.getElementById('picked');
-const drop = document.getElementById('drop');
 const submit = document.getElementById('submit');
 const cancel = document.getElementById('cancel');
 const model = document.getElementById('model');
-let chosen = null;
+let chosen = null; // the recording last sent: played and named in the result
 let transcript = null;
 let request = null;
 
 document.getElementById('limits').textContent = `At most ${bytes(config.upload_max_bytes)} and ${seconds(config.settings.max_audio_seconds)}.`;
 document.getElementById('languages').append(...LANGUAGES.map((l) => el('option', { value: l })));
 
-async function choose(file) {
-  clear(message);
-  chosen = { file, seconds: await duration(file) };
-  picked.textContent = `${file.name}: ${bytes(file.size)}, ${seconds(chosen.seconds)}`;
-  const problem = check(chosen);
-  if (problem) {
-    say(message, problem, 'error');
-  }
-}
-
 function check({ file, seconds: s }) {
-  if (file.size > config.upload_max_bytes) {
-    return `Too large: ${bytes(file.size)}; the limit is ${bytes(config.upload_max_bytes)}.`;
-  }
   if (s != null && s > config.settings.max_audio_seconds) {
     return `Too long: ${seconds(s)}; the limit is ${seconds(config.settings.max_audio_seconds)}.`;
   }
   return null;
 }
 
-fileInput.addEventListener('change', () => fileInput.files[0] && choose(fileInput.files[0]));
-drop.addEventListener('dragover', (e) => {
-  e.preventDefault();
-  drop.classList.add('over-zone');
-});
-drop.addEventListener('dragleave', () => drop.classList.remove('over-zone'));
-drop.addEventListener('drop', (e) => {
-  e.preventDefault();
-  drop.classList.remove('over-zone');
-  if (e.dataTransfer.files[0]) {
-    choose(e.dataTransfer.files[0]);
-  }
-});
-
-recordButton(document.getElementById('record'), document.getElementById('recording'), (file) => {
-  fileInput.value = '';
-  choose(file);
-}, (problem) => say(message, problem, 'error'));
+const picker = audioPicker({ input: fileInput, drop: document.getElementById('drop'), record: document.getElementById('record'),
+  recording: document.getElementById('recording'), picked, message, check: (c) => tooLarge(c.file, config.upload_max_bytes) ?? check(c) });
 
 /** POST with upload progress (fetch has none); resolves with the JSON answer, rejects with the service's message. */
 function send(path, form, onUpload) {
@@ -63,7 +33,7 @@ function send(path, form, onUpload) {
     const xhr = new XMLHttpRequest();
     request = xhr;
     xhr.open('POST', path);
-    const key = localStorage.getItem('speech.api-key');
+    const key = apiKey();
     if (key) {
       xhr.setRequestHeader('Authorization', 'Bearer ' + key);
     }
@@ -85,13 +55,8 @@ function send(path, form, onUpload) {
 document.getElementById('transcribe').addEventListener('submit', async (e) => {
   e.preventDefault();
   clear(message);
+  chosen = picker.ready('Choose, drop or record a file first.');
   if (!chosen) {
-    say(message, 'Choose, drop or record a file first.', 'error');
-    return;
-  }
-  const problem = check(chosen);
-  if (problem) {
-    say(message, problem, 'error');
     return;
   }
   const form = new FormData();

@@ -1,5 +1,5 @@
 // Voices: create one from an upload or a recording (length and size checked before sending), list, preview, delete.
-import { api, bytes, clear, confirm, duration, el, json, pager, play, recordButton, say, seconds, start, when } from './common/app.js';
+import { api, audioPicker, bytes, clear, confirm, el, json, pager, play, say, seconds, start, tooLarge, when } from './common/app.js';
 
 const config = await start();
 const limits = config.settings;
@@ -12,30 +12,12 @@ const message = document.getElementById('create-message');
 const listMessage = document.getElementById('list-message');
 const PAGE = 10;
 
-let chosen = null; // { file, seconds }
-
 name.maxLength = limits.voice_max_name_length;
 document.getElementById('limits').textContent = `One speaker, ${limits.voice_min_seconds}–${limits.voice_max_seconds} s, `
   + `at most ${bytes(config.upload_max_bytes)}; any audio or video file.`;
 
-/** Shows what was picked and whether it fits, before anything is sent. */
-async function choose(file) {
-  clear(message);
-  chosen = { file, seconds: await duration(file) };
-  picked.textContent = `${file.name}: ${bytes(file.size)}, ${seconds(chosen.seconds)}`;
-  pickedAudio.hidden = chosen.seconds == null; // nothing to play when the browser cannot decode it
-  pickedAudio.src = URL.createObjectURL(file);
-  const problem = check(chosen);
-  if (problem) {
-    say(message, problem, 'error');
-  }
-}
-
 /** What the service would refuse, said before the upload; an unknown length is left to the service. */
 function check({ file, seconds: s }) {
-  if (file.size > config.upload_max_bytes) {
-    return `Too large: ${bytes(file.size)}; the limit is ${bytes(config.upload_max_bytes)}.`;
-  }
   if (s != null && s < limits.voice_min_seconds) {
     return `Too short: ${seconds(s)}; a voice needs at least ${limits.voice_min_seconds} s of speech.`;
   }
@@ -45,12 +27,8 @@ function check({ file, seconds: s }) {
   return null;
 }
 
-fileInput.addEventListener('change', () => fileInput.files[0] && choose(fileInput.files[0]));
-
-recordButton(document.getElementById('record'), document.getElementById('recording'), (file) => {
-  fileInput.value = '';
-  choose(file);
-}, (problem) => say(message, problem, 'error'));
+const picker = audioPicker({ input: fileInput, record: document.getElementById('record'), recording: document.getElementById('recording'),
+  picked, preview: pickedAudio, message, check: (c) => tooLarge(c.file, config.upload_max_bytes) ?? check(c) });
 
 form.addEventListener('submit', async (e) => {
   e.preventDefault();
@@ -60,13 +38,8 @@ form.addEventListener('submit', async (e) => {
     name.focus();
     return;
   }
+  const chosen = picker.ready('Choose a recording or record one.');
   if (!chosen) {
-    say(message, 'Choose a recording or record one.', 'error');
-    return;
-  }
-  const problem = check(chosen);
-  if (problem) {
-    say(message, problem, 'error');
     return;
   }
   const body = new FormData();
@@ -80,9 +53,7 @@ form.addEventListener('submit', async (e) => {
     const voice = await json('../v1/voices', { method: 'POST', body });
     say(message, `Voice “${voice.name}” created (${seconds(voice.duration_seconds)} of reference).`, 'ok');
     form.reset();
-    chosen = null;
-    picked.textContent = '';
-    pickedAudio.hidden = true;
+    picker.reset();
     await load(0);
   } catch (err) {
     say(message, err.message, 'error');
@@ -131,7 +102,13 @@ function voiceItem(v, offset) {
     await load(offset);
   } }, 'Delete');
   const title = el('h3', {}, v.name);
-  const rename = el('button', { type: 'button', 'aria-label': `Rename ${v.name}`, onclick: () => title.replaceWith(renameForm(v, title, rename)) }, 'Rename');
+  const rename = el('button', { type: 'button', 'aria-label': `Rename ${v.name}`, onclick: () => {
+    const form = renameForm(v, title, rename);
+    title.replaceWith(form);
+    const input = form.querySelector('input');
+    input.focus(); // at once, so that Escape and Enter act on it
+    input.select();
+  } }, 'Rename');
   return el('li', { 'data-voice': v.id },
     title,
     el('p', { class: 'meta' }, `${seconds(v.duration_seconds)} · ${v.model} · created ${when(v.created_at)}`),
@@ -161,7 +138,6 @@ function renameForm(v, title, button) {
   }, onkeydown: (e) => e.key === 'Escape' && back() },
   el('label', { for: input.id, class: 'sr-only' }, `New name for ${v.name}`), input,
   el('button', { type: 'submit', class: 'primary' }, 'Save'), el('button', { type: 'button', onclick: back }, 'Cancel'));
-  setTimeout(() => input.select());
   return form;
 }
 

@@ -40,6 +40,11 @@ export async function api(path, options = {}) {
   return res;
 }
 
+/** The API key the page was given, if any (for requests made without {@link api}). */
+export function apiKey() {
+  return localStorage.getItem(KEY);
+}
+
 export async function json(path, options) {
   return (await api(path, options)).json();
 }
@@ -151,10 +156,74 @@ export async function duration(blob) {
 }
 
 /**
+ * One recording to send, from the file input, a drop on {@code drop} (optional) or the microphone: shows its
+ * size and length in {@code picked} (and plays it in {@code preview}, optional), and says what {@code check}
+ * finds wrong with it as soon as it is picked, before anything is sent.
+ */
+export function audioPicker({ input, drop, record, recording, picked, preview, message, check }) {
+  let chosen = null;
+  async function choose(file) {
+    clear(message);
+    chosen = { file, seconds: await duration(file) };
+    picked.textContent = `${file.name}: ${bytes(file.size)}, ${seconds(chosen.seconds)}`;
+    if (preview) {
+      preview.hidden = chosen.seconds == null; // nothing to play when the browser cannot decode it
+      preview.src = URL.createObjectURL(file);
+    }
+    const problem = check(chosen);
+    if (problem) {
+      say(message, problem, 'error');
+    }
+  }
+  input.addEventListener('change', () => input.files[0] && choose(input.files[0]));
+  if (drop) {
+    drop.addEventListener('dragover', (e) => {
+      e.preventDefault();
+      drop.classList.add('over-zone');
+    });
+    drop.addEventListener('dragleave', () => drop.classList.remove('over-zone'));
+    drop.addEventListener('drop', (e) => {
+      e.preventDefault();
+      drop.classList.remove('over-zone');
+      if (e.dataTransfer.files[0]) {
+        choose(e.dataTransfer.files[0]);
+      }
+    });
+  }
+  recordButton(record, recording, (file) => {
+    input.value = '';
+    choose(file);
+  }, (problem) => say(message, problem, 'error'));
+  return {
+    /** The recording to send ({file, seconds}), or null after saying what is missing or wrong. */
+    ready(missing) {
+      const problem = chosen ? check(chosen) : missing;
+      if (problem) {
+        say(message, problem, 'error');
+        return null;
+      }
+      return chosen;
+    },
+    reset() {
+      chosen = null;
+      picked.textContent = '';
+      if (preview) {
+        preview.hidden = true;
+      }
+    },
+  };
+}
+
+/** The upload limit, said before sending: null when the file fits. */
+export function tooLarge(file, max) {
+  return file.size > max ? `Too large: ${bytes(file.size)}; the limit is ${bytes(max)}.` : null;
+}
+
+/**
  * A record / stop toggle: the finished recording (a File) goes to {@code onDone}, a refused or missing
  * microphone to {@code onError}; {@code status} counts the seconds meanwhile.
  */
-export function recordButton(button, status, onDone, onError) {
+function recordButton(button, status, onDone, onError) {
   const mic = recorder();
   const label = button.textContent;
   let timer = null;
