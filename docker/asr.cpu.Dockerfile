@@ -58,12 +58,14 @@ LABEL org.opencontainers.image.licenses="Apache-2.0" \
       org.opencontainers.image.title="speech-asr" \
       org.opencontainers.image.description="Third-party notices in /licenses; model licences in each model's manifest.json and /v1/models"
 WORKDIR /app
+# Heap and direct memory are fixed sizes (JAVA_TOOL_OPTIONS; override both for bigger pods): decoded audio
+# lives on the heap, tensors in direct memory; ONNX Runtime's weights and activations come on top, natively.
 ENV QUARKUS_HTTP_HOST=0.0.0.0 \
     QUARKUS_HTTP_PORT=8080 \
     ASR_MODELS_DIR=/models/asr \
     ASR_DEFAULT_MODEL=whisper-tiny.en \
     SPEECH_ORT_PROVIDER=cpu \
-    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=40 -XX:MaxDirectMemorySize=512m" \
+    JAVA_TOOL_OPTIONS="-Xmx3g -XX:MaxDirectMemorySize=512m" \
     XDG_CACHE_HOME=/tmp/cache
 VOLUME ["/models"]
 EXPOSE 8080

@@ -75,12 +75,15 @@ LABEL org.opencontainers.image.licenses="Apache-2.0" \
       org.opencontainers.image.title="speech-tts" \
       org.opencontainers.image.description="Third-party notices in /licenses; model licences in each model's manifest.json and /v1/models"
 WORKDIR /app
+# Heap and direct memory are fixed sizes (JAVA_TOOL_OPTIONS; override both for bigger pods): direct memory holds
+# the speaker cache (tts.voices.speaker-cache-bytes, 2 GiB) and the batch K/V (tts.speech.max-batch-kv-bytes, 1 GiB);
+# ONNX Runtime's weights and activations come on top, natively.
 ENV QUARKUS_HTTP_HOST=0.0.0.0 \
     QUARKUS_HTTP_PORT=8081 \
     TTS_MODELS_DIR=/models/tts \
     TTS_DATA_DIR=/data \
     SPEECH_ORT_PROVIDER=cuda \
-    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=40 -XX:MaxDirectMemorySize=512m" \
+    JAVA_TOOL_OPTIONS="-Xmx2g -XX:MaxDirectMemorySize=4g" \
     XDG_CACHE_HOME=/tmp/cache
 VOLUME ["/models", "/data"]
 EXPOSE 8081

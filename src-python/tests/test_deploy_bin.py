@@ -420,3 +420,17 @@ def test_start_gives_each_service_the_gpu_named_for_it():
         assert r.returncode == 0 and r.stdout == expected, (value, r.stdout, r.stderr)
     assert re.search(r'^launch asr asr-service .* \$\(gpu_env "\$\{ASR_GPU:-\}"\)$', text, re.M)
     assert re.search(r'^\s+launch tts tts-service .* \$\(gpu_env "\$\{TTS_GPU:-\}"\)$', text, re.M)
+
+
+def test_start_sizes_heap_and_direct_memory_per_service():
+    """bin/start gives each service an explicit -Xmx and -XX:MaxDirectMemorySize (TTS: room for its speaker cache
+    and batch K/V, which are direct memory), overridable per service or for both."""
+    text = (BIN / "start").read_text()
+    defaults = dict(re.findall(r'\[ "\$name" = (tts) \] && memory="([^"]+)"', text))
+    asr = re.search(r'local memory_var="\$\{name\^\^\}_JAVA_MEMORY" memory="([^"]+)"', text)
+    assert asr and "-Xmx" in asr.group(1) and "-XX:MaxDirectMemorySize=" in asr.group(1)
+    tts = defaults["tts"]
+    direct = re.search(r"-XX:MaxDirectMemorySize=(\d+)g", tts)
+    assert "-Xmx" in tts and direct and int(direct.group(1)) >= 3, "speaker cache 2 GiB + batch K/V 1 GiB"
+    assert "${!memory_var:-${SPEECH_JAVA_MEMORY:-$memory}}" in text
+    assert "MaxRAMPercentage" not in text

@@ -388,3 +388,42 @@ def test_export_requirements_cover_the_exports_imports_with_the_same_pins():
     for module in third_party:
         names = {re.sub(r"[-_.]+", "-", d).lower() for d in distributions.get(module, [])}
         assert names & set(export), f"speech_export imports {module} ({names or 'not installed'}): not in requirements-export.txt"
+
+
+def _bytes(size: str) -> int:
+    """A JVM size (512m, 4g, 3G) in bytes."""
+    m = re.fullmatch(r"(\d+)([kKmMgG]?)", size)
+    assert m, size
+    return int(m.group(1)) * {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30}[m.group(2).lower()]
+
+
+def _config_default(java: str, method: str) -> int:
+    """The @WithDefault of a config method in a service's config interface."""
+    m = re.search(r'@WithDefault\("(\d+)"\)\s+long ' + method + r"\(\)", java)
+    assert m, method
+    return int(m.group(1))
+
+
+def _k8s_memory_limit(service: str) -> int:
+    doc = next(d for d in yaml.safe_load_all((DOCKER / "k8s" / f"{service}.yaml").read_text()) if d and d.get("kind") == "Deployment")
+    container = next(c for c in doc["spec"]["template"]["spec"]["containers"] if c["name"] == service)
+    limit = container["resources"]["limits"]["memory"]
+    return int(limit[:-2]) << {"Gi": 30, "Mi": 20}[limit[-2:]]
+
+
+@pytest.mark.parametrize("service", SERVICES)
+@pytest.mark.parametrize("variant", ["", ".cpu"])
+def test_heap_and_direct_memory_are_explicit_sizes(service, variant):
+    """-Xmx and -XX:MaxDirectMemorySize, not a RAM percentage; TTS direct memory holds its speaker cache and batch K/V;
+    both fit in the Kubernetes limit with room for ONNX Runtime's native memory."""
+    final = (DOCKER / f"{service}{variant}.Dockerfile").read_text()
+    final = final[final.rindex("\nFROM "):]
+    opts = re.search(r'JAVA_TOOL_OPTIONS="([^"]*)"', final)
+    assert opts, "JAVA_TOOL_OPTIONS sizes the JVM"
+    assert "MaxRAMPercentage" not in opts.group(1)
+    heap = _bytes(re.search(r"-Xmx(\w+)", opts.group(1)).group(1))
+    direct = _bytes(re.search(r"-XX:MaxDirectMemorySize=(\w+)", opts.group(1)).group(1))
+    if service == "tts":
+        config = (REPO / "tts-service/src/main/java/speech/tts/config/TtsConfig.java").read_text()
+        assert direct >= _config_default(config, "speakerCacheBytes") + _config_default(config, "maxBatchKvBytes")
+    assert heap + direct <= _k8s_memory_limit(service) // 2, "half the pod limit or more stays for ONNX Runtime"

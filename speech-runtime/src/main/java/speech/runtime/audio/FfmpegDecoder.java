@@ -2,8 +2,6 @@ package speech.runtime.audio;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,11 +15,21 @@ import java.util.List;
  */
 public final class FfmpegDecoder {
 
+    /** What a stream without a duration in its container starts with (the sink grows). */
+    private static final double UNKNOWN_DURATION_SECONDS = 60;
+
     private final String ffmpeg;
+    private final String ffprobe;
     private final Duration timeout;
 
     public FfmpegDecoder(String ffmpeg, Duration timeout) {
+        this(ffmpeg, "ffprobe", timeout);
+    }
+
+    /** @param ffprobe tells the duration first, so the samples go into one array of the right size */
+    public FfmpegDecoder(String ffmpeg, String ffprobe, Duration timeout) {
         this.ffmpeg = ffmpeg;
+        this.ffprobe = ffprobe;
         this.timeout = timeout;
     }
 
@@ -56,19 +64,35 @@ public final class FfmpegDecoder {
             cmd.addAll(List.of("-t", String.format(java.util.Locale.ROOT, "%.3f", maxSeconds + 1.0)));
         }
         cmd.addAll(List.of("-ac", "1", "-ar", Integer.toString(sampleRate), "-f", "f32le", "-acodec", "pcm_f32le", "pipe:1"));
-        byte[] raw = run(cmd);
-        if (raw.length < 4) {
+        // 3 h at 16 kHz is 691 MB of floats: held once, not also as bytes and their copies.
+        PcmSink sink = new PcmSink(expectedSamples(file, sampleRate, maxSeconds));
+        run(cmd, sink);
+        if (sink.count() == 0) {
             throw new AudioDecodeException("the file contains no audio samples");
         }
-        ByteBuffer buffer = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
-        float[] samples = new float[raw.length / 4];
-        buffer.asFloatBuffer().get(samples);
-        return new Pcm(samples, sampleRate);
+        return new Pcm(sink.samples(), sampleRate);
     }
 
-    private byte[] run(List<String> cmd) {
+    /** The samples ffmpeg will write, from the container's duration (ffprobe), at most {@code maxSeconds} + 1 s (the -t cut). */
+    int expectedSamples(Path file, int sampleRate, Double maxSeconds) {
+        double seconds = UNKNOWN_DURATION_SECONDS;
         try {
-            return FfmpegProcess.run(cmd, null, timeout);
+            String out = new String(FfmpegProcess.run(List.of(ffprobe, "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0",
+                    "-protocol_whitelist", "file", "-format_whitelist", FfmpegProcess.UPLOAD_FORMATS, "file:" + file), null, timeout),
+                    java.nio.charset.StandardCharsets.US_ASCII).strip();
+            seconds = Double.parseDouble(out);
+        } catch (FfmpegProcess.Failure | IllegalStateException | NumberFormatException unknown) {
+            // No duration in the container (or no ffprobe): start with a guess, the sink grows.
+        }
+        if (maxSeconds != null) {
+            seconds = Math.min(seconds, maxSeconds + 1.0);
+        }
+        return (int) Math.min(Integer.MAX_VALUE - 8, Math.round(Math.max(0, seconds) * sampleRate));
+    }
+
+    private void run(List<String> cmd, PcmSink sink) {
+        try {
+            FfmpegProcess.run(cmd, null, timeout, sink);
         } catch (FfmpegProcess.Failure f) {
             throw new AudioDecodeException(f.timedOut() ? "decoding took longer than " + timeout.toSeconds() + " s"
                     : "the file could not be decoded as audio: " + reason(f.stderr()));

@@ -64,13 +64,21 @@ final class FfmpegProcess {
 
     /** @param stdin bytes to feed, or null for none */
     static byte[] run(List<String> cmd, byte[] stdin, Duration timeout) {
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        run(cmd, stdin, timeout, stdout);
+        synchronized (stdout) {
+            return stdout.toByteArray();
+        }
+    }
+
+    /** As {@link #run(List, byte[], Duration)}, stdout written to {@code stdout} as it comes (by one pump thread). */
+    static void run(List<String> cmd, byte[] stdin, Duration timeout, OutputStream stdout) {
         Process process;
         try {
             process = new ProcessBuilder(cmd).start();
         } catch (IOException e) {
             throw new IllegalStateException("ffmpeg is not installed or not on PATH (" + cmd.get(0) + "): " + e.getMessage(), e);
         }
-        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         TailBuffer stderr = new TailBuffer(STDERR_TAIL_BYTES);
         Thread writer = pump("ffmpeg-stdin", () -> write(process.getOutputStream(), stdin));
         Thread outPump = pump("ffmpeg-stdout", () -> copy(process.getInputStream(), stdout));
@@ -84,9 +92,6 @@ final class FfmpegProcess {
             errPump.join(PUMP_GRACE_MILLIS);
             if (process.exitValue() != 0) {
                 throw new Failure(stderr.text(), false);
-            }
-            synchronized (stdout) {
-                return stdout.toByteArray();
             }
         } catch (InterruptedException e) {
             process.destroyForcibly();

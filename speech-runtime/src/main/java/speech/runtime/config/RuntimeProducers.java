@@ -29,7 +29,7 @@ public class RuntimeProducers {
     @Produces
     @ApplicationScoped
     FfmpegDecoder ffmpegDecoder(RuntimeConfig config) {
-        return new FfmpegDecoder(config.ffmpeg().path(), config.ffmpeg().timeout());
+        return new FfmpegDecoder(config.ffmpeg().path(), config.ffmpeg().probePath(), config.ffmpeg().timeout());
     }
 
     @Produces

@@ -14,6 +14,7 @@ import speech.runtime.audio.AudioDecodeException;
 import speech.runtime.error.InvalidRequestException;
 import speech.runtime.model.ModelException;
 import speech.runtime.model.ModelNotFoundException;
+import speech.runtime.ops.GracefulShutdown;
 
 /**
  * Every error leaves the services here, as an {@link ApiError} JSON body. Bodies never carry a
@@ -25,6 +26,9 @@ public class ErrorMappers {
 
     @Inject
     UploadLimit uploadLimit;
+
+    @Inject
+    GracefulShutdown shutdown;
 
     @ConfigProperty(name = "quarkus.http.limits.max-form-attribute-size", defaultValue = "2048")
     MemorySize maxFieldBytes;
@@ -50,6 +54,9 @@ public class ErrorMappers {
 
     @ServerExceptionMapper
     public Response model(ModelException e) {
+        if (shuttingDown()) {
+            return shutdown.shuttingDownAnswer(); // the registry closed its models under a request the shutdown cut off
+        }
         LOG.error("model unusable: " + e.getMessage());
         return body(503, ApiError.of(503, "model_unavailable", e.getMessage(), null, null)).header("Retry-After", 30).build();
     }
@@ -99,6 +106,12 @@ public class ErrorMappers {
             return body(400, ApiError.of(400, "invalid_body", "the multipart/form-data body could not be parsed: it is truncated, "
                     + "its boundary does not match the Content-Type header, or it has too many fields", null, null)).build();
         }
+        if (shuttingDown()) {
+            // Work accepted before the shutdown and cut off by it (its database or model closed past the grace
+            // period): the client can retry elsewhere, and the cause is the shutdown, not a bug.
+            LOG.warnf("a request was cut off by the shutdown: %s", e.toString());
+            return shutdown.shuttingDownAnswer();
+        }
         LOG.error("unexpected failure", e);
         return body(500, ApiError.of(500, "internal_error", "internal error; the server log has the details", null, null)).build();
     }
@@ -114,6 +127,10 @@ public class ErrorMappers {
             case ModelException me -> m.model(me);
             default -> m.unexpected(e);
         };
+    }
+
+    private boolean shuttingDown() {
+        return shutdown != null && shutdown.shuttingDown(); // null: built by answer(Throwable), outside CDI
     }
 
     private static boolean thrownByFormParser(Throwable e) {

@@ -10,9 +10,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -20,9 +17,9 @@ import org.jboss.logging.Logger;
  * The folder multipart uploads are spooled to ({@code speech.upload.dir}, Quarkus'
  * {@code quarkus.http.body.uploads-directory}; default {@code <java.io.tmpdir>/speech-uploads-<service>}), apart from
  * the data volume, and its cleanup. A request deletes its own upload when it ends; a process killed mid-request
- * leaves it behind. At startup and then every {@code orphan-min-age / 2}, spooled files older than
- * {@code speech.upload.orphan-min-age} are removed: no request lives that long (its deadline is
- * {@code speech.queue.timeout}), so the sweep is safe when several replicas share the folder. Only files with the
+ * leaves it behind. At startup, spooled files older than {@code speech.upload.orphan-min-age} are removed: this
+ * process has no request yet, and no other replica's request lives that long (its deadline is
+ * {@code speech.queue.timeout}), so the sweep is safe when several replicas share the folder; 0 removes all. Only files with the
  * parser's own name pattern are touched, so pointing the setting at a shared folder such as /tmp deletes nothing else.
  */
 @ApplicationScoped
@@ -35,7 +32,6 @@ public class UploadDir {
 
     private final Path dir;
     private final Duration orphanMinAge;
-    private ScheduledExecutorService sweeper;
 
     UploadDir(@ConfigProperty(name = "quarkus.http.body.uploads-directory") String dir,
               @ConfigProperty(name = "speech.upload.orphan-min-age", defaultValue = "1h") Duration orphanMinAge) {
@@ -53,9 +49,6 @@ public class UploadDir {
 
     void onStart(@Observes StartupEvent event) {
         sweep(Instant.now().minus(orphanMinAge));
-        long everyMillis = Math.max(60_000, orphanMinAge.toMillis() / 2);
-        sweeper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("upload-sweeper").factory());
-        sweeper.scheduleWithFixedDelay(() -> sweep(Instant.now().minus(orphanMinAge)), everyMillis, everyMillis, TimeUnit.MILLISECONDS);
     }
 
     /** Removes spooled uploads last written before {@code cutoff}; the number removed. */
@@ -67,7 +60,7 @@ public class UploadDir {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, PREFIX + "*" + SUFFIX)) {
             for (Path file : files) {
                 BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-                if (a.isRegularFile() && a.lastModifiedTime().toInstant().isBefore(cutoff) && Files.deleteIfExists(file)) {
+                if (a.isRegularFile() && !a.lastModifiedTime().toInstant().isAfter(cutoff) && Files.deleteIfExists(file)) {
                     removed++;
                 }
             }
@@ -79,12 +72,5 @@ public class UploadDir {
             LOG.infof("removed %d upload file(s) left by an interrupted request (older than %s)", removed, orphanMinAge);
         }
         return removed;
-    }
-
-    @jakarta.annotation.PreDestroy
-    void stop() {
-        if (sweeper != null) {
-            sweeper.shutdownNow();
-        }
     }
 }

@@ -130,6 +130,14 @@ public class GracefulShutdown {
         if (refuseFrom == null || System.nanoTime() - refuseFrom < 0 || !OpsPaths.isApi(request.getUriInfo().getPath())) {
             return null;
         }
+        return shuttingDownAnswer();
+    }
+
+    /**
+     * 503 {@code shutting_down} with Retry-After: for new requests once refusing, and for a request accepted before
+     * that whose work the shutdown cut off (past the grace period its queue, models and database close under it).
+     */
+    public Response shuttingDownAnswer() {
         return Response.status(503).type(MediaType.APPLICATION_JSON_TYPE).header("Retry-After", retryAfterSeconds)
                 .entity(ApiError.of(503, "shutting_down", "this instance is shutting down; retry (another instance will answer)", null, null))
                 .build();

@@ -95,6 +95,13 @@ public class OpsTestApp {
         return Integer.toString(body.text().length());
     }
 
+    /** Fails as a closed resource would (a pool disposed under a request). */
+    @GET
+    @Path("fail")
+    public String fail() {
+        throw new IllegalStateException("Connection pool has been disposed.");
+    }
+
     @GET
     @Path("held")
     public String held() {

@@ -120,6 +120,21 @@ public final class PackagedService implements AutoCloseable {
         return process;
     }
 
+    /** The base URL, {@code http://127.0.0.1:<port>}. */
+    public String base() {
+        return base;
+    }
+
+    /** The service's tts.data-dir. */
+    public Path dataDir() {
+        return Path.of(env.get("TTS_DATA_DIR"));
+    }
+
+    /** SIGKILL: no shutdown hook, no finally block, no database close. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
     public String log() throws IOException {
         return Files.readString(log);
     }
