@@ -56,6 +56,7 @@ public class TranscriptionResource {
     @APIResponse(responseCode = "413", ref = OpenApiDocument.PAYLOAD_TOO_LARGE)
     @APIResponse(responseCode = "415", ref = OpenApiDocument.UNSUPPORTED_MEDIA_TYPE)
     @APIResponse(responseCode = "429", ref = OpenApiDocument.TOO_MANY_REQUESTS)
+    @APIResponse(responseCode = "507", ref = OpenApiDocument.INSUFFICIENT_STORAGE)
     @APIResponse(responseCode = "504", ref = OpenApiDocument.GATEWAY_TIMEOUT)
     public Response transcriptions(@BeanParam TranscriptionForm form) {
         return transcribe(form, Task.TRANSCRIBE);
@@ -82,6 +83,7 @@ public class TranscriptionResource {
     @APIResponse(responseCode = "413", ref = OpenApiDocument.PAYLOAD_TOO_LARGE)
     @APIResponse(responseCode = "415", ref = OpenApiDocument.UNSUPPORTED_MEDIA_TYPE)
     @APIResponse(responseCode = "429", ref = OpenApiDocument.TOO_MANY_REQUESTS)
+    @APIResponse(responseCode = "507", ref = OpenApiDocument.INSUFFICIENT_STORAGE)
     @APIResponse(responseCode = "504", ref = OpenApiDocument.GATEWAY_TIMEOUT)
     public Response translations(@BeanParam TranscriptionForm form) {
         return transcribe(form, Task.TRANSLATE);

@@ -10,6 +10,7 @@ import jakarta.enterprise.event.Observes;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import speech.runtime.ops.GracefulShutdown;
 
 /**
  * The 429 decision, made from the request line before any body is read. A work request (a POST under
@@ -31,6 +32,7 @@ public class Admission {
     private final long maxWaitMs;
     private final int retryAfterSeconds;
     private final Vertx vertx;
+    private final GracefulShutdown shutdown;
     // Guarded by this: admission and hand-over happen on several event loops.
     private int inFlight;
     private final Deque<Waiter> waiting = new ArrayDeque<>();
@@ -39,12 +41,13 @@ public class Admission {
      * @param maxInFlight work requests admitted at once: about the queue's workers + waiting slots (1 + 8),
      *                    so that the queue behind it rarely has to refuse one after its upload
      */
-    Admission(Vertx vertx,
+    Admission(Vertx vertx, GracefulShutdown shutdown,
               @ConfigProperty(name = "speech.admission.max-in-flight", defaultValue = "9") int maxInFlight,
               @ConfigProperty(name = "speech.admission.max-waiting", defaultValue = "64") int maxWaiting,
               @ConfigProperty(name = "speech.admission.max-wait-ms", defaultValue = "5000") long maxWaitMs,
               @ConfigProperty(name = "speech.admission.retry-after-seconds", defaultValue = "5") int retryAfterSeconds) {
         this.vertx = vertx;
+        this.shutdown = shutdown;
         this.maxInFlight = maxInFlight;
         this.maxWaiting = maxWaiting;
         this.maxWaitMs = maxWaitMs;
@@ -56,8 +59,8 @@ public class Admission {
     }
 
     private void admit(RoutingContext ctx) {
-        if (!"POST".equals(ctx.request().method().name()) || !ctx.normalizedPath().startsWith("/v1/")) {
-            ctx.next();
+        if (!"POST".equals(ctx.request().method().name()) || !ctx.normalizedPath().startsWith("/v1/") || shutdown.refusing()) {
+            ctx.next(); // (a stopping service answers 503 at once: no slot, no wait for one)
             return;
         }
         synchronized (this) {
@@ -105,7 +108,12 @@ public class Admission {
                 return; // admitted meanwhile
             }
         }
-        if (!ctx.response().closed()) {
+        if (ctx.response().closed()) {
+            return;
+        }
+        if (shutdown.refusing()) {
+            ctx.next(); // its 503 from the shutdown, not a 429 to retry here
+        } else {
             refuse(ctx);
         }
     }

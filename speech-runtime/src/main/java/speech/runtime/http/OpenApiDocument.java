@@ -44,7 +44,7 @@ public class OpenApiDocument implements OASFilter {
             new ErrorResponse("InternalError", "500", "Unexpected failure; the server log has the details", false),
             new ErrorResponse("ServiceUnavailable", "503", "The model is still loading or the service is shutting down: retry after `Retry-After` seconds", true),
             new ErrorResponse(GATEWAY_TIMEOUT, "504", "The request's deadline passed (queue wait plus work)", false),
-            new ErrorResponse(INSUFFICIENT_STORAGE, "507", "The data disk is below its free-space floor: nothing was stored", false));
+            new ErrorResponse(INSUFFICIENT_STORAGE, "507", "A disk the service writes to (its data, or uploads while they are received) is below its free-space floor: nothing was stored", false));
 
     /** Statuses any /v1 operation can answer, whatever its own errors. */
     private static final List<String> EVERY_OPERATION = List.of("401", "500", "503");

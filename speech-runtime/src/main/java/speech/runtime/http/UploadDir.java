@@ -1,8 +1,12 @@
 package speech.runtime.http;
 
 import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.json.Json;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -10,8 +14,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+import speech.runtime.config.RuntimeConfig;
 
 /**
  * The folder multipart uploads are spooled to ({@code speech.upload.dir}, Quarkus'
@@ -25,6 +31,9 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class UploadDir {
 
+    /** Free space the upload folder keeps beyond the upload itself (64 MiB). */
+    static final String MIN_FREE_DEFAULT = "67108864";
+
     private static final Logger LOG = Logger.getLogger(UploadDir.class);
     /** Files.createTempFile(dir, "resteasy-reactive", "upload") in the multipart parser of Quarkus REST. */
     static final String PREFIX = "resteasy-reactive";
@@ -32,11 +41,63 @@ public class UploadDir {
 
     private final Path dir;
     private final Duration orphanMinAge;
+    private final long minFreeBytes;
+    private final long maxUploadBytes;
 
+    @Inject
     UploadDir(@ConfigProperty(name = "quarkus.http.body.uploads-directory") String dir,
-              @ConfigProperty(name = "speech.upload.orphan-min-age", defaultValue = "1h") Duration orphanMinAge) {
+              @ConfigProperty(name = "speech.upload.orphan-min-age", defaultValue = "1h") Duration orphanMinAge,
+              @ConfigProperty(name = "speech.upload.min-free-bytes", defaultValue = MIN_FREE_DEFAULT) long minFreeBytes,
+              RuntimeConfig config) {
         this.dir = Path.of(dir);
         this.orphanMinAge = orphanMinAge;
+        this.minFreeBytes = minFreeBytes;
+        this.maxUploadBytes = config.upload().maxBytes() + UploadLimit.ENVELOPE_BYTES;
+    }
+
+    /** For the sweep alone. */
+    UploadDir(String dir, Duration orphanMinAge) {
+        this.dir = Path.of(dir);
+        this.orphanMinAge = orphanMinAge;
+        this.minFreeBytes = 0;
+        this.maxUploadBytes = 0;
+    }
+
+    void install(@Observes Router router) {
+        router.route().order(Integer.MIN_VALUE + 1).handler(this::requireSpace);
+    }
+
+    /**
+     * A full upload volume answers 507 from the headers, before the body is read: a multipart upload needs its
+     * declared length (the limit when chunked) plus {@code speech.upload.min-free-bytes} free in the folder. Else the
+     * parser would fail half-way through writing it, and the client would be told its body was malformed.
+     */
+    private void requireSpace(RoutingContext ctx) {
+        String type = ctx.request().getHeader("Content-Type");
+        if (!"POST".equals(ctx.request().method().name()) || !ctx.normalizedPath().startsWith(UploadLimit.PATH_PREFIX)
+                || type == null || !type.toLowerCase(Locale.ROOT).startsWith("multipart/")) {
+            ctx.next();
+            return;
+        }
+        long declared = UploadLimit.parse(ctx.request().getHeader("Content-Length"));
+        long needed = (declared < 0 ? maxUploadBytes : declared) + minFreeBytes;
+        long usable;
+        try {
+            Files.createDirectories(dir);
+            usable = Files.getFileStore(dir).getUsableSpace();
+        } catch (IOException e) {
+            ctx.next(); // the parser will report what is wrong with the folder
+            return;
+        }
+        if (usable >= needed) {
+            ctx.next();
+            return;
+        }
+        String message = String.format(Locale.ROOT, "the service's upload volume has %.0f MiB free; this upload needs %.0f MiB "
+                + "and the service keeps %.0f MiB free: retry later", usable / 1048576.0, (needed - minFreeBytes) / 1048576.0,
+                minFreeBytes / 1048576.0);
+        ctx.response().setStatusCode(507).putHeader("Content-Type", "application/json").putHeader("Retry-After", "60");
+        BoundedDrain.thenAnswer(ctx, Json.encode(ApiError.of(507, "insufficient_storage", message, null, null)));
     }
 
     public static Path defaultDir(String service) {

@@ -114,7 +114,7 @@ public class UploadLimit {
                 .onComplete(sent -> ctx.request().connection().close());
     }
 
-    private static long parse(String length) {
+    static long parse(String length) {
         try {
             return length == null ? -1 : Long.parseLong(length.trim());
         } catch (NumberFormatException e) {

@@ -124,10 +124,15 @@ public class GracefulShutdown {
         return shuttingDown;
     }
 
+    /** New API requests are answered 503 now (the shutdown delay is over). */
+    public boolean refusing() {
+        Long refuseFrom = refuseFromNanos;
+        return refuseFrom != null && System.nanoTime() - refuseFrom >= 0;
+    }
+
     @ServerRequestFilter(preMatching = true, priority = Priorities.AUTHENTICATION - 100)
     public Response refuseWhenStopping(ContainerRequestContext request) {
-        Long refuseFrom = refuseFromNanos;
-        if (refuseFrom == null || System.nanoTime() - refuseFrom < 0 || !OpsPaths.isApi(request.getUriInfo().getPath())) {
+        if (!refusing() || !OpsPaths.isApi(request.getUriInfo().getPath())) {
             return null;
         }
         return shuttingDownAnswer();
