@@ -45,7 +45,7 @@ class KillDuringVoiceCreationIT {
             String kept = tts.createVoice(reference);
             for (String moment : List.of("encoding", "uploaded")) {
                 CompletableFuture<HttpResponse<String>> victim = HttpClient.newHttpClient().sendAsync(new Multipart().field("name", "victim-" + moment)
-                        .file("file", "jfk.wav", "audio/wav", reference).post(tts.base() + "/v1/voices").timeout(Duration.ofMinutes(2)).build(),
+                        .file("file", "jfk.wav", "audio/wav", reference).post(tts.url() + "/v1/voices").timeout(Duration.ofMinutes(2)).build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (moment.equals("encoding")) {
                     awaitEncoding(tts);
@@ -88,14 +88,14 @@ class KillDuringVoiceCreationIT {
         try (PackagedService tts = PackagedService.ready("stopping", Map.of("QUARKUS_SHUTDOWN_DELAY", "2s"))) {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             Multipart form = new Multipart().field("name", "during-shutdown").file("file", "jfk.wav", "audio/wav", reference);
-            CompletableFuture<HttpResponse<String>> inFlight = http.sendAsync(form.post(tts.base() + "/v1/voices").build(),
+            CompletableFuture<HttpResponse<String>> inFlight = http.sendAsync(form.post(tts.url() + "/v1/voices").build(),
                     HttpResponse.BodyHandlers.ofString());
             awaitEncoding(tts);
             tts.process().destroy();
             // One more upload every 250 ms until the process is gone: some land in the delay, the rest after it.
             List<CompletableFuture<HttpResponse<String>>> later = new ArrayList<>();
             while (tts.process().isAlive() && later.size() < 200) {
-                later.add(http.sendAsync(form.post(tts.base() + "/v1/voices").timeout(Duration.ofMinutes(2)).build(),
+                later.add(http.sendAsync(form.post(tts.url() + "/v1/voices").timeout(Duration.ofMinutes(2)).build(),
                         HttpResponse.BodyHandlers.ofString()));
                 Thread.sleep(250);
             }

@@ -120,11 +120,6 @@ public final class PackagedService implements AutoCloseable {
         return process;
     }
 
-    /** The base URL, {@code http://127.0.0.1:<port>}. */
-    public String base() {
-        return base;
-    }
-
     /** The service's tts.data-dir. */
     public Path dataDir() {
         return Path.of(env.get("TTS_DATA_DIR"));
