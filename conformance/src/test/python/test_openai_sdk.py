@@ -9,6 +9,7 @@ import re
 import unittest
 from pathlib import Path
 
+import base64
 import json
 import urllib.request
 import uuid
@@ -210,8 +211,28 @@ class Speech(unittest.TestCase):
                                                             response_format="wav", speed=2.0)
         self.assertLess(abs(float(fast.headers["x-audio-duration"]) - durations["wav"] / 2), 0.1)
 
-    # stream_format (issues 10/15): when streaming lands, test stream_format="audio" and "sse" here with
-    # client.audio.speech.with_streaming_response.create(..., stream_format=...)
+    def test_stream_format_audio_streams_the_encoded_clip(self):
+        with tts().audio.speech.with_streaming_response.create(model="tts-1", voice=self.voice, input="Hello there.",
+                                                               response_format="wav", stream_format="audio") as r:
+            self.assertEqual(200, r.status_code)
+            self.assertTrue(r.headers["content-type"].startswith("audio/wav"), r.headers["content-type"])
+            audio = b"".join(r.iter_bytes())
+        self.assertTrue(MAGIC["wav"](audio), audio[:16])
+        self.assertGreater(len(audio), 1000)
+
+    def test_stream_format_sse_sends_audio_deltas_then_done(self):
+        with tts().audio.speech.with_streaming_response.create(model="tts-1", voice=self.voice, input="Hello there.",
+                                                               response_format="pcm", stream_format="sse") as r:
+            self.assertEqual(200, r.status_code)
+            self.assertTrue(r.headers["content-type"].startswith("text/event-stream"), r.headers["content-type"])
+            events = [json.loads(line[len("data: "):]) for line in r.iter_lines() if line.startswith("data: ")]
+        types = [e["type"] for e in events]
+        self.assertGreater(len(types), 1, types)
+        self.assertEqual(["speech.audio.delta"] * (len(types) - 1) + ["speech.audio.done"], types)
+        pcm = b"".join(base64.b64decode(e["audio"]) for e in events[:-1])
+        self.assertGreater(len(pcm), 1000)
+        self.assertEqual(0, len(pcm) % 2, "16-bit samples")
+        self.assertGreater(events[-1]["audio_duration"], 0)
 
     def test_errors_are_typed_with_code_and_param(self):
         client = tts()

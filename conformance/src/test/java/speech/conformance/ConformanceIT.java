@@ -39,9 +39,11 @@ class ConformanceIT {
 
     @BeforeAll
     static void start() throws Exception {
-        // One worker and a queue of one: the SDK suites can fill it and see RateLimitError (429 + Retry-After).
+        // One worker, a queue of one, one request admitted: the SDK suites can fill it and see RateLimitError (429 + Retry-After).
         asr = PackagedService.start("asr-service", Map.of("ASR_MODELS_DIR", MODELS, "ASR_DEFAULT_MODEL", "tiny.en",
-                "ASR_CONCURRENCY", "1", "ASR_QUEUE_CAPACITY", "1", "SPEECH_ADMISSION_MAX_IN_FLIGHT", "1"));
+                "ASR_CONCURRENCY", "1", "ASR_QUEUE_CAPACITY", "1", "SPEECH_ADMISSION_MAX_IN_FLIGHT", "1",
+                // no waiting line at admission: a request that finds no slot is refused at once
+                "SPEECH_ADMISSION_MAX_WAITING", "0"));
         Path data = BASE.resolve("target/tts-data");
         deleteTree(data);
         tts = PackagedService.start("tts-service", Map.of("TTS_MODELS_DIR", MODELS, "TTS_DEFAULT_MODEL", "echo-tts-tiny",
