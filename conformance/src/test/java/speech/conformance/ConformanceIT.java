@@ -144,7 +144,7 @@ class ConformanceIT {
         asrClient.updateBaseUri(asr.url);
         assertTrue(new speech.client.asr.api.ModelsApi(asrClient).listModels().getData().stream().anyMatch(m -> "tiny.en".equals(m.getId())));
         var transcript = new speech.client.asr.api.TranscriptionApi(asrClient)
-                .createTranscription(jfk, "tiny.en", "en", null, "json", null, null, null, List.of(), List.of()).getTranscription();
+                .createTranscription(jfk, "tiny.en", "en", null, "json", null, null, null, List.of(), List.of(), null, null, null, null).getTranscription();
         assertTrue(transcript.getText().toLowerCase().contains("ask not what your country can do for you"), transcript.getText());
         var missing = assertThrows(speech.client.asr.ApiException.class, () -> new speech.client.asr.api.ModelsApi(asrClient).retrieveModel("nope"));
         assertEquals(404, missing.getCode());
