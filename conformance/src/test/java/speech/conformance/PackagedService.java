@@ -48,7 +48,12 @@ final class PackagedService implements AutoCloseable {
         pb.environment().putAll(Map.of("QUARKUS_HTTP_PORT", String.valueOf(port), "QUARKUS_HTTP_HOST", "127.0.0.1",
                 "SPEECH_ORT_PROVIDER", "cpu"));
         PackagedService service = new PackagedService(module, "http://127.0.0.1:" + port, log, pb.start());
-        service.awaitReady();
+        try {
+            service.awaitReady();
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            service.close(); // a service that never got ready is no one's to stop later
+            throw e;
+        }
         return service;
     }
 
