@@ -154,19 +154,13 @@ public class TranscriptionForm {
 
     private Subtitles.Options subtitleOptions(ResponseFormat format) {
         Subtitles.Options d = Subtitles.Options.defaults();
-        // Blank counts as absent: Swagger UI sends every field of the form, empty when not filled in.
-        boolean given = present(maxLineWidth) || present(maxLineCount) || present(maxCueSeconds);
-        if (given && format != ResponseFormat.SRT && format != ResponseFormat.VTT) {
-            String param = present(maxLineWidth) ? "max_line_width" : present(maxLineCount) ? "max_line_count" : "max_cue_seconds";
-            throw ApiException.invalidParam(param, param + " applies to response_format srt or vtt");
+        // srt/vtt options only: other formats ignore them (Swagger UI and generated clients send every field of the form)
+        if (format != ResponseFormat.SRT && format != ResponseFormat.VTT) {
+            return d;
         }
         return new Subtitles.Options((int) number(maxLineWidth, "max_line_width", d.maxLineWidth(), 10, 1000, true),
                 (int) number(maxLineCount, "max_line_count", d.maxLineCount(), 1, 10, true),
                 number(maxCueSeconds, "max_cue_seconds", d.maxCueSeconds(), 1, 60, false));
-    }
-
-    private static boolean present(String value) {
-        return value != null && !value.isBlank();
     }
 
     private static double number(String value, String param, double absent, double min, double max, boolean integer) {
