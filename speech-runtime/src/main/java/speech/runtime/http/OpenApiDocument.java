@@ -16,7 +16,8 @@ import org.eclipse.microprofile.openapi.models.security.SecurityScheme;
  * the {@link ApiError} schema, the {@code Retry-After} header, a reusable response per error status
  * (resources refer to them as {@code @APIResponse(responseCode = "404", ref = "NotFound")}), the optional
  * bearer API key, and the answers every {@code /v1} operation can give whatever it does: 401 when an API
- * key is configured, 500, and 503 while the model loads or the service shuts down.
+ * key is configured, 406 when the Accept header admits none of its types, 500, and 503 while the model loads
+ * or the service shuts down; and 413 on every operation that reads a body (the HTTP layer's body limit).
  */
 public class OpenApiDocument implements OASFilter {
 
@@ -37,8 +38,8 @@ public class OpenApiDocument implements OASFilter {
             new ErrorResponse(BAD_REQUEST, "400", "Invalid request: `error.param` names the field, `error.code` says why", false),
             new ErrorResponse("Unauthorized", "401", "An API key is configured and the request has none or a wrong one (`Authorization: Bearer <key>`)", false),
             new ErrorResponse(NOT_FOUND, "404", "No such model, voice or generation: `error.code` says which; `error.details.available` lists ids where useful", false),
-            new ErrorResponse(NOT_ACCEPTABLE, "406", "The Accept header admits none of the answer's types (send `*/*`, `application/octet-stream`, `audio/*` or the exact type)", false),
-            new ErrorResponse(PAYLOAD_TOO_LARGE, "413", "The upload is larger than the configured limit", false),
+            new ErrorResponse(NOT_ACCEPTABLE, "406", "The Accept header admits none of the answer's types: send `*/*` or a documented type (audio answers also take `application/octet-stream` and `audio/*`)", false),
+            new ErrorResponse(PAYLOAD_TOO_LARGE, "413", "The request body is larger than the configured limit", false),
             new ErrorResponse(UNSUPPORTED_MEDIA_TYPE, "415", "The request's Content-Type is not the one this operation reads", false),
             new ErrorResponse(TOO_MANY_REQUESTS, "429", "The work queue is full: retry after `Retry-After` seconds", true),
             new ErrorResponse("InternalError", "500", "Unexpected failure; the server log has the details", false),
@@ -47,7 +48,9 @@ public class OpenApiDocument implements OASFilter {
             new ErrorResponse(INSUFFICIENT_STORAGE, "507", "A disk the service writes to (its data, or uploads while they are received) is below its free-space floor: nothing was stored", false));
 
     /** Statuses any /v1 operation can answer, whatever its own errors. */
-    private static final List<String> EVERY_OPERATION = List.of("401", "500", "503");
+    private static final List<String> EVERY_OPERATION = List.of("401", "406", "500", "503");
+    /** Statuses any /v1 operation that reads a request body can answer. */
+    private static final List<String> EVERY_BODY = List.of("413");
 
     @Override
     public void filterOpenAPI(OpenAPI openApi) {
@@ -97,7 +100,8 @@ public class OpenApiDocument implements OASFilter {
     private static void addCommonErrors(Operation operation) {
         var responses = operation.getResponses();
         for (ErrorResponse e : ERRORS) {
-            if (EVERY_OPERATION.contains(e.status()) && responses.getAPIResponse(e.status()) == null) {
+            boolean applies = EVERY_OPERATION.contains(e.status()) || EVERY_BODY.contains(e.status()) && operation.getRequestBody() != null;
+            if (applies && responses.getAPIResponse(e.status()) == null) {
                 responses.addAPIResponse(e.status(), OASFactory.createAPIResponse().ref(e.name()));
             }
         }
