@@ -203,14 +203,15 @@ public class TranscriptionService {
         if (command.multilingual() && command.language() != null) {
             throw ApiException.invalidParam("multilingual", "multilingual detects the language of every window: leave out language");
         }
-        DecodingOptions o = DecodingOptions.defaults().withTask(command.task())
-                .withLanguage(language(command.language(), model))
-                .withInitialPrompt(command.prompt())
-                .withTemperatures(DecodingOptions.ladderFrom(command.temperature()))
-                .withVadFilter(command.vadFilter())
-                .withWordTimestamps(command.words() || (command.subtitles() && model.hasWordTimestamps()))
-                .withMultilingual(command.multilingual());
-        return config.beamSize().map(o::withBeamSize).orElse(o);
+        DecodingOptions.Builder o = DecodingOptions.defaults().toBuilder().task(command.task())
+                .language(language(command.language(), model))
+                .initialPrompt(command.prompt())
+                .temperatures(DecodingOptions.ladderFrom(command.temperature()))
+                .vadFilter(command.vadFilter())
+                .wordTimestamps(command.words() || (command.subtitles() && model.hasWordTimestamps()))
+                .multilingual(command.multilingual());
+        config.beamSize().ifPresent(o::beamSize);
+        return o.build();
     }
 
     private static String language(String requested, WhisperModel model) {

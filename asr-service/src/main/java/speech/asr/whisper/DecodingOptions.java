@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * Everything that steers decoding, and the only place holding its defaults (those of openai/whisper's
- * {@code transcribe()}). Immutable: each request gets its own copy through the {@code with…} methods.
+ * {@code transcribe()}). Immutable: each request derives its own copy through {@link #toBuilder()}.
  *
  * @param language          ISO code, or null to detect it (multilingual models)
  * @param initialPrompt     text given to the model as previous context (sot_prev), or null
@@ -52,57 +52,110 @@ public record DecodingOptions(
         return out.isEmpty() ? List.of(t) : out;
     }
 
-    public DecodingOptions withTask(Task t) {
-        return new DecodingOptions(t, language, initialPrompt, temperatures, beamSize, bestOf, patience,
-                compressionRatioThreshold, logProbThreshold, noSpeechThreshold, conditionOnPreviousText, withoutTimestamps,
-                suppressBlank, maxInitialTimestamp, seed, vadFilter, wordTimestamps, multilingual);
+    /** A copy of these options to change and {@link Builder#build() build} again: how a request derives its own. */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
-    public DecodingOptions withLanguage(String l) {
-        return new DecodingOptions(task, l, initialPrompt, temperatures, beamSize, bestOf, patience,
-                compressionRatioThreshold, logProbThreshold, noSpeechThreshold, conditionOnPreviousText, withoutTimestamps,
-                suppressBlank, maxInitialTimestamp, seed, vadFilter, wordTimestamps, multilingual);
-    }
+    /**
+     * The one way to derive modified options: copy all components, set the ones that change, build (which validates
+     * again). Setters exist for the options callers change; add one beside them when another needs changing.
+     */
+    public static final class Builder {
+        private Task task;
+        private String language;
+        private String initialPrompt;
+        private List<Double> temperatures;
+        private int beamSize;
+        private final int bestOf;
+        private final double patience;
+        private final double compressionRatioThreshold;
+        private double logProbThreshold;
+        private double noSpeechThreshold;
+        private final boolean conditionOnPreviousText;
+        private final boolean withoutTimestamps;
+        private final boolean suppressBlank;
+        private final double maxInitialTimestamp;
+        private final long seed;
+        private boolean vadFilter;
+        private boolean wordTimestamps;
+        private boolean multilingual;
 
-    public DecodingOptions withInitialPrompt(String p) {
-        return new DecodingOptions(task, language, p, temperatures, beamSize, bestOf, patience,
-                compressionRatioThreshold, logProbThreshold, noSpeechThreshold, conditionOnPreviousText, withoutTimestamps,
-                suppressBlank, maxInitialTimestamp, seed, vadFilter, wordTimestamps, multilingual);
-    }
+        private Builder(DecodingOptions o) {
+            task = o.task;
+            language = o.language;
+            initialPrompt = o.initialPrompt;
+            temperatures = o.temperatures;
+            beamSize = o.beamSize;
+            bestOf = o.bestOf;
+            patience = o.patience;
+            compressionRatioThreshold = o.compressionRatioThreshold;
+            logProbThreshold = o.logProbThreshold;
+            noSpeechThreshold = o.noSpeechThreshold;
+            conditionOnPreviousText = o.conditionOnPreviousText;
+            withoutTimestamps = o.withoutTimestamps;
+            suppressBlank = o.suppressBlank;
+            maxInitialTimestamp = o.maxInitialTimestamp;
+            seed = o.seed;
+            vadFilter = o.vadFilter;
+            wordTimestamps = o.wordTimestamps;
+            multilingual = o.multilingual;
+        }
 
-    public DecodingOptions withTemperatures(List<Double> ts) {
-        return new DecodingOptions(task, language, initialPrompt, ts, beamSize, bestOf, patience,
-                compressionRatioThreshold, logProbThreshold, noSpeechThreshold, conditionOnPreviousText, withoutTimestamps,
-                suppressBlank, maxInitialTimestamp, seed, vadFilter, wordTimestamps, multilingual);
-    }
+        public Builder task(Task t) {
+            task = t;
+            return this;
+        }
 
-    public DecodingOptions withBeamSize(int b) {
-        return new DecodingOptions(task, language, initialPrompt, temperatures, b, bestOf, patience,
-                compressionRatioThreshold, logProbThreshold, noSpeechThreshold, conditionOnPreviousText, withoutTimestamps,
-                suppressBlank, maxInitialTimestamp, seed, vadFilter, wordTimestamps, multilingual);
-    }
+        public Builder language(String l) {
+            language = l;
+            return this;
+        }
 
-    public DecodingOptions withThresholds(double compressionRatio, double logProb, double noSpeech) {
-        return new DecodingOptions(task, language, initialPrompt, temperatures, beamSize, bestOf, patience,
-                compressionRatio, logProb, noSpeech, conditionOnPreviousText, withoutTimestamps,
-                suppressBlank, maxInitialTimestamp, seed, vadFilter, wordTimestamps, multilingual);
-    }
+        public Builder initialPrompt(String p) {
+            initialPrompt = p;
+            return this;
+        }
 
-    public DecodingOptions withVadFilter(boolean on) {
-        return new DecodingOptions(task, language, initialPrompt, temperatures, beamSize, bestOf, patience,
-                compressionRatioThreshold, logProbThreshold, noSpeechThreshold, conditionOnPreviousText, withoutTimestamps,
-                suppressBlank, maxInitialTimestamp, seed, on, wordTimestamps, multilingual);
-    }
+        public Builder temperatures(List<Double> ts) {
+            temperatures = ts;
+            return this;
+        }
 
-    public DecodingOptions withWordTimestamps(boolean on) {
-        return new DecodingOptions(task, language, initialPrompt, temperatures, beamSize, bestOf, patience,
-                compressionRatioThreshold, logProbThreshold, noSpeechThreshold, conditionOnPreviousText, withoutTimestamps,
-                suppressBlank, maxInitialTimestamp, seed, vadFilter, on, multilingual);
-    }
+        public Builder beamSize(int b) {
+            beamSize = b;
+            return this;
+        }
 
-    public DecodingOptions withMultilingual(boolean on) {
-        return new DecodingOptions(task, language, initialPrompt, temperatures, beamSize, bestOf, patience,
-                compressionRatioThreshold, logProbThreshold, noSpeechThreshold, conditionOnPreviousText, withoutTimestamps,
-                suppressBlank, maxInitialTimestamp, seed, vadFilter, wordTimestamps, on);
+        public Builder logProbThreshold(double t) {
+            logProbThreshold = t;
+            return this;
+        }
+
+        public Builder noSpeechThreshold(double t) {
+            noSpeechThreshold = t;
+            return this;
+        }
+
+        public Builder vadFilter(boolean on) {
+            vadFilter = on;
+            return this;
+        }
+
+        public Builder wordTimestamps(boolean on) {
+            wordTimestamps = on;
+            return this;
+        }
+
+        public Builder multilingual(boolean on) {
+            multilingual = on;
+            return this;
+        }
+
+        public DecodingOptions build() {
+            return new DecodingOptions(task, language, initialPrompt, temperatures, beamSize, bestOf, patience,
+                    compressionRatioThreshold, logProbThreshold, noSpeechThreshold, conditionOnPreviousText, withoutTimestamps,
+                    suppressBlank, maxInitialTimestamp, seed, vadFilter, wordTimestamps, multilingual);
+        }
     }
 }

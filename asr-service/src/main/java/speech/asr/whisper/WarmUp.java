@@ -35,7 +35,7 @@ public final class WarmUp {
             throw new IllegalStateException("voice activity detection failed: " + e.getMessage(), e);
         }
         // Silence holds no speech for the VAD to find: decode it whole, at one temperature (no fallback ladder).
-        DecodingOptions options = DecodingOptions.defaults().withTemperatures(List.of(0.0)).withVadFilter(false);
+        DecodingOptions options = DecodingOptions.defaults().toBuilder().temperatures(List.of(0.0)).vadFilter(false).build();
         List<EngineStats> before = engine.stats();
         Job<Segment, Transcript> job = engine.open(DEADLINE);
         try (ExecutorService pieces = Executors.newVirtualThreadPerTaskExecutor()) {

@@ -73,7 +73,7 @@ class BatchedDecodingTest {
         DecodingOptions greedy = DecodingOptions.defaults();
         List<DecodingOptions> options = new ArrayList<>();
         for (int i = 0; i < clips.size(); i++) {
-            options.add(i == 2 ? greedy.withBeamSize(5) : greedy); // 5 + 5 rows
+            options.add(i == 2 ? greedy.toBuilder().beamSize(5).build() : greedy); // 5 + 5 rows
         }
         List<Integer> initial = WindowDecode.initialTokens(model, List.of(), greedy, "en");
         ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();

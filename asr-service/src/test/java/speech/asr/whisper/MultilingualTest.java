@@ -27,7 +27,7 @@ class MultilingualTest {
     void eachWindowIsDecodedInItsOwnLanguage() {
         WhisperModel base = Models.get("base");
         Transcript t = new Transcriber(Models.engine(base), POOL).transcribe(WordTimestampsTest.pcm("long/multi_en_de_mit_license.mp3"),
-                DecodingOptions.defaults().withMultilingual(true).withWordTimestamps(true), s -> { });
+                DecodingOptions.defaults().toBuilder().multilingual(true).wordTimestamps(true).build(), s -> { });
         t.segments().forEach(s -> System.out.printf("%7.2f %7.2f %s %s%n", s.start(), s.end(), s.language(), s.text()));
         List<String> languages = t.segments().stream().map(Segment::language).distinct().toList();
         assertEquals(List.of("en", "de"), languages, "languages in order of appearance");

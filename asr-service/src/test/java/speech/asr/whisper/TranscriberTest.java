@@ -50,7 +50,7 @@ class TranscriberTest {
 
     @Test
     void jfkBeamFiveIsExact() {
-        Transcript t = run("short/en_jfk_44k_stereo.flac", DecodingOptions.defaults().withBeamSize(5));
+        Transcript t = run("short/en_jfk_44k_stereo.flac", DecodingOptions.defaults().toBuilder().beamSize(5).build());
         t.segments().forEach(s -> System.out.printf("beam5 %.2f-%.2f %s%n", s.start(), s.end(), s.text()));
         assertEquals(Text.normalize(JFK), Text.normalize(t.text()));
     }
@@ -79,7 +79,7 @@ class TranscriberTest {
     @Test
     void impossibleLogProbThresholdWalksTheWholeTemperatureLadder() {
         // avg log-prob is always < 0, so every temperature fails the gate and the last one is kept.
-        DecodingOptions forced = DecodingOptions.defaults().withThresholds(2.4, 0.0, 1.0);
+        DecodingOptions forced = DecodingOptions.defaults().toBuilder().logProbThreshold(0.0).noSpeechThreshold(1.0).build();
         Transcript t = run("short/en_jfk.wav", forced);
         assertTrue(t.segments().size() > 0);
         for (Segment s : t.segments()) {

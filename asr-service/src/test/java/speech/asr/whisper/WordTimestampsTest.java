@@ -30,7 +30,7 @@ import speech.runtime.testing.TestData;
 class WordTimestampsTest {
 
     static final ExecutorService POOL = Executors.newVirtualThreadPerTaskExecutor();
-    static final DecodingOptions WORDS = DecodingOptions.defaults().withWordTimestamps(true).withVadFilter(false);
+    static final DecodingOptions WORDS = DecodingOptions.defaults().toBuilder().wordTimestamps(true).vadFilter(false).build();
 
     @AfterAll
     static void stop() {
@@ -149,7 +149,7 @@ class WordTimestampsTest {
                 s.path("start").asDouble() + onset(pcm(s.path("source_clip").asText()))}));
         assertEquals(42, clips.size());
         Transcript t = new Transcriber(Models.engine(Models.get("tiny.en")), POOL)
-                .transcribe(pcm("long/en_concat_ground_truth_long.wav"), DecodingOptions.defaults().withWordTimestamps(true), s -> { });
+                .transcribe(pcm("long/en_concat_ground_truth_long.wav"), DecodingOptions.defaults().toBuilder().wordTimestamps(true).build(), s -> { });
         List<String> problems = new ArrayList<>();
         double previousStart = 0;
         for (Segment s : t.segments()) {
