@@ -22,10 +22,8 @@ public enum ResponseFormat {
         return mediaType;
     }
 
+    /** The format named {@code value} (any case); empty when none is. */
     public static Optional<ResponseFormat> parse(String value) {
-        if (value == null || value.isBlank()) {
-            return Optional.of(JSON);
-        }
         String v = value.strip().toUpperCase(Locale.ROOT);
         return Arrays.stream(values()).filter(f -> f.name().equals(v)).findFirst();
     }

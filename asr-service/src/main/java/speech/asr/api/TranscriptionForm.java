@@ -1,5 +1,7 @@
 package speech.asr.api;
 
+import static speech.runtime.http.FormParts.field;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -13,7 +15,10 @@ import speech.asr.whisper.Task;
 import speech.runtime.http.ApiException;
 import speech.runtime.http.FormParts;
 
-/** The multipart form of OpenAI's /v1/audio/transcriptions and /translations, and its parsing. */
+/**
+ * The multipart form of OpenAI's /v1/audio/transcriptions and /translations, and its parsing. Every optional field is
+ * read through {@link FormParts#field}: a blank field is an absent one.
+ */
 public class TranscriptionForm {
 
     /** The items timestamp_granularities[] accepts, for the OpenAPI document (an array's enum belongs to its items). */
@@ -104,8 +109,8 @@ public class TranscriptionForm {
 
     /** The requested format; timestamp_granularities[] and the subtitle options are checked against it. */
     public ResponseFormat format() {
-        ResponseFormat format = ResponseFormat.parse(responseFormat).orElseThrow(() -> ApiException.invalidParam("response_format",
-                "response_format '" + responseFormat + "' is not one of " + ResponseFormat.names()));
+        ResponseFormat format = field(responseFormat).map(v -> ResponseFormat.parse(v).orElseThrow(() -> ApiException.invalidParam(
+                "response_format", "response_format '" + v + "' is not one of " + ResponseFormat.names()))).orElse(ResponseFormat.JSON);
         granularities(format);
         subtitleOptions(format);
         return format;
@@ -135,21 +140,18 @@ public class TranscriptionForm {
         }
         ResponseFormat format = format();
         boolean subtitles = format == ResponseFormat.SRT || format == ResponseFormat.VTT;
-        return new TranscribeCommand(task, file.uploadedFile(), file.size(), model,
-                language == null || language.isBlank() ? null : language, prompt == null || prompt.isBlank() ? null : prompt,
-                temperature(temperature), bool(vadFilter, "vad_filter", true), granularities(format).contains("word"), subtitles,
-                bool(multilingual, "multilingual", false));
+        return new TranscribeCommand(task, file.uploadedFile(), file.size(), field(model).orElse(null),
+                field(language).orElse(null), field(prompt).orElse(null),
+                number(temperature, "temperature", 0.0, 0, 1, false), bool(vadFilter, "vad_filter", true),
+                granularities(format).contains("word"), subtitles, bool(multilingual, "multilingual", false));
     }
 
     private static boolean bool(String value, String param, boolean absent) {
-        if (value == null || value.isBlank()) {
-            return absent;
-        }
-        return switch (value.strip().toLowerCase(Locale.ROOT)) {
+        return field(value).map(v -> switch (v.strip().toLowerCase(Locale.ROOT)) {
             case "true" -> true;
             case "false" -> false;
             default -> throw ApiException.invalidParam(param, param + " must be true or false");
-        };
+        }).orElse(absent);
     }
 
     private Subtitles.Options subtitleOptions(ResponseFormat format) {
@@ -164,9 +166,10 @@ public class TranscriptionForm {
     }
 
     private static double number(String value, String param, double absent, double min, double max, boolean integer) {
-        if (value == null || value.isBlank()) {
-            return absent;
-        }
+        return field(value).map(v -> inRange(v, param, min, max, integer)).orElse(absent);
+    }
+
+    private static double inRange(String value, String param, double min, double max, boolean integer) {
         try {
             double v = integer ? Integer.parseInt(value.strip()) : Double.parseDouble(value.strip());
             if (v >= min && v <= max) {
@@ -179,33 +182,13 @@ public class TranscriptionForm {
                 + (integer ? String.valueOf((int) min) : String.valueOf(min)) + " to " + (integer ? String.valueOf((int) max) : String.valueOf(max)));
     }
 
-    private static double temperature(String value) {
-        if (value == null || value.isBlank()) {
-            return 0.0;
-        }
-        try {
-            double t = Double.parseDouble(value.strip());
-            if (t >= 0 && t <= 1) {
-                return t;
-            }
-        } catch (NumberFormatException ignored) {
-            // answered below
-        }
-        throw ApiException.invalidParam("temperature", "temperature must be a number between 0 and 1");
-    }
-
     /** The granularities asked for ('segment', 'word'; none = segments), each only with verbose_json. */
     private List<String> granularities(ResponseFormat format) {
-        List<String> granularities = new ArrayList<>();
-        if (timestampGranularities != null) {
-            granularities.addAll(timestampGranularities);
-        }
-        if (timestampGranularitiesPlain != null) {
-            granularities.addAll(timestampGranularitiesPlain);
-        }
+        List<String> granularities = new ArrayList<>(FormParts.items(timestampGranularities));
+        granularities.addAll(FormParts.items(timestampGranularitiesPlain));
         List<String> out = new ArrayList<>();
         for (String g : granularities) {
-            String v = g == null ? "" : g.strip().toLowerCase(Locale.ROOT);
+            String v = g.strip().toLowerCase(Locale.ROOT);
             if (!v.equals("segment") && !v.equals("word")) {
                 throw ApiException.invalidParam("timestamp_granularities[]", "timestamp_granularities[] items must be 'segment' or 'word'");
             }

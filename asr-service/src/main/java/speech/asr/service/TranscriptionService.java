@@ -215,7 +215,7 @@ public class TranscriptionService {
     }
 
     private static String language(String requested, WhisperModel model) {
-        if (requested == null || requested.isBlank()) {
+        if (requested == null) {
             return null;
         }
         String code = requested.strip().toLowerCase(Locale.ROOT);

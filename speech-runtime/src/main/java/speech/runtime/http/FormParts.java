@@ -1,9 +1,10 @@
 package speech.runtime.http;
 
 import java.util.List;
+import java.util.Optional;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
-/** Checks on the file parts of a multipart form, which RESTEasy binds without complaint. */
+/** The parts of a multipart form as the services read them: file parts checked, text fields present or absent. */
 public final class FormParts {
 
     private FormParts() {
@@ -19,5 +20,18 @@ public final class FormParts {
             throw ApiException.invalidParam(name, "the form has " + named.size() + " '" + name + "' parts; send exactly one");
         }
         return named.isEmpty() ? null : named.get(0);
+    }
+
+    /**
+     * An optional text field: empty when absent or blank. The one rule for every optional field, because Swagger UI's
+     * try-out and generated clients send each field of the form, empty when it was not filled.
+     */
+    public static Optional<String> field(String value) {
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value);
+    }
+
+    /** The non-blank items of a repeated field: an empty item is an absent one, as with {@link #field(String)}. */
+    public static List<String> items(List<String> values) {
+        return values == null ? List.of() : values.stream().flatMap(v -> field(v).stream()).toList();
     }
 }
