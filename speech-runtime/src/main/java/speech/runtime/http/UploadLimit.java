@@ -5,7 +5,9 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.ws.rs.container.ContainerResponseContext;
 import java.util.Locale;
+import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 import speech.runtime.config.RuntimeConfig;
 
 /**
@@ -23,6 +25,8 @@ public class UploadLimit {
 
     /** How often a body without a Content-Length is measured while it streams in. */
     static final long STREAM_WATCH_MS = 50;
+    /** Set on a request whose body {@link #watchStream} refused: its 413 is sent, nothing more is written. */
+    static final String REFUSED = "speech.upload-refused";
     /** Only POSTs under this path carry uploads. */
     static final String PATH_PREFIX = "/v1/";
     /** Room on top of the file for the multipart envelope and the other form fields. */
@@ -87,7 +91,8 @@ public class UploadLimit {
      * A body without a Content-Length is watched while it streams in: once more than the limit and the envelope
      * have arrived, the 413 is sent and the connection closed. The multipart parser has stopped spooling at the
      * same point, but its blocking stream would read the rest of the body (to the end, however long) before the
-     * error could be answered; closing the connection ends that too.
+     * error could be answered; closing the connection ends that too, and {@link #nothingAfterTheRefusal} keeps the
+     * parser's error from being answered a second time.
      */
     private static void watchStream(RoutingContext ctx, long limit) {
         long threshold = limit + ENVELOPE_BYTES;
@@ -103,6 +108,7 @@ public class UploadLimit {
     }
 
     private static void refuseAndClose(RoutingContext ctx, long limit) {
+        ctx.put(REFUSED, true);
         if (ctx.response().headWritten()) {
             ctx.request().connection().close();
             return;
@@ -112,6 +118,18 @@ public class UploadLimit {
         ctx.response().setStatusCode(413).putHeader("Content-Type", "application/json").putHeader("Connection", "close")
                 .end(Json.encode(ApiError.of(413, "payload_too_large", message, "file", null)))
                 .onComplete(sent -> ctx.request().connection().close());
+    }
+
+    /**
+     * A request refused by {@link #watchStream} goes on until its form parser sees the closed connection; the parser's
+     * error is then mapped to an answer like any other. The 413 is already sent, so that answer goes without a body:
+     * writing one would fail ("Response has already been written") and log an ERROR for a request that went right.
+     */
+    @ServerResponseFilter
+    public void nothingAfterTheRefusal(ContainerResponseContext response, RoutingContext ctx) {
+        if (ctx.get(REFUSED) != null) {
+            response.setEntity(null);
+        }
     }
 
     static long parse(String length) {
