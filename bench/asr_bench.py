@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("SPEECH_SHARED_DIR", ROOT.parent / "shared"))
 AUDIO = SHARED / "speech/long/en_concat_ground_truth_long.wav"
 TRUTH = SHARED / "speech/long/en_concat_ground_truth_long.segments.json"
-MODELS = ROOT / "onnx-export/target/models"
+MODELS = Path(os.environ.get("ASR_MODELS_DIR", ROOT / "onnx-export/target/models"))
 JAR = ROOT / "asr-service/target/quarkus-app/quarkus-run.jar"
 
 
@@ -72,7 +72,7 @@ def run_service(beam: int, threads: int, port: int = 18089) -> tuple[str, float]
         sys.exit(f"{JAR} is missing: ./mvnw -pl speech-runtime,onnx-export,asr-service package -DskipTests")
     env = dict(os.environ, ASR_MODELS_DIR=str(MODELS), ASR_DEFAULT_MODEL="tiny.en", ASR_BEAM_SIZE=str(beam),
                SPEECH_ORT_INTRA_OP_THREADS=str(threads), QUARKUS_HTTP_PORT=str(port), QUARKUS_HTTP_HOST="127.0.0.1")
-    proc = subprocess.Popen(["java", "--enable-native-access=ALL-UNNAMED", "-jar", str(JAR)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen([java(), "--enable-native-access=ALL-UNNAMED", "-jar", str(JAR)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         base = f"http://127.0.0.1:{port}"
         for _ in range(600):
@@ -130,12 +130,19 @@ def run_transformers(beam: int, threads: int) -> tuple[str, float]:
 PEERS = r"^(fw\.batched\.(fp32|int8)\.b1|fw\.vad\.fp32\.b1|sherpa\.int8\.b1|wcpp\.q8_0\.b1)$"
 
 
+def java() -> str:
+    """The Java 25 the build uses (bin/lib/java-env), not whatever `java` is first on PATH (17 here)."""
+    home = subprocess.run(["sh", "-c", '. "$1/bin/lib/java-env" >&2 && echo "$JAVA_HOME"', "sh", str(ROOT)],
+                          check=True, capture_output=True, text=True).stdout.strip()
+    return str(Path(home) / "bin/java")
+
+
 def start_service(model: str, threads: int, port: int) -> subprocess.Popen:
     if not JAR.is_file():
         sys.exit(f"{JAR} is missing: ./mvnw -pl speech-runtime,onnx-export,asr-service package -DskipTests")
     env = dict(os.environ, ASR_MODELS_DIR=str(MODELS), ASR_DEFAULT_MODEL=model,
                SPEECH_ORT_INTRA_OP_THREADS=str(threads), QUARKUS_HTTP_PORT=str(port), QUARKUS_HTTP_HOST="127.0.0.1")
-    proc = subprocess.Popen(["java", "--enable-native-access=ALL-UNNAMED", "-jar", str(JAR)], env=env,
+    proc = subprocess.Popen([java(), "--enable-native-access=ALL-UNNAMED", "-jar", str(JAR)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(1200):
         try:

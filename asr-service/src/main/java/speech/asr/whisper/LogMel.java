@@ -70,6 +70,13 @@ public final class LogMel {
             x[pad - i] = x[pad + i];
             x[pad + nSamples - 1 + i] = x[pad + nSamples - 1 - i];
         }
+        // A frame of exact zeros (the padding of a short piece: two thirds of the window for a 10 s clip)
+        // has zero power: its log-mel is the floor, without an FFT.
+        int[] nonZeroBefore = new int[x.length + 1];
+        for (int i = 0; i < x.length; i++) {
+            nonZeroBefore[i + 1] = nonZeroBefore[i] + (x[i] != 0 ? 1 : 0);
+        }
+        double silentFrame = Math.log10(1e-10);
         Fft fft = new Fft(nFft); // per call: it has scratch buffers, and pieces are computed concurrently
         double[] power = new double[nFreq];
         double[] re = new double[nFft];
@@ -78,6 +85,13 @@ public final class LogMel {
         double max = Double.NEGATIVE_INFINITY;
         for (int t = 0; t < nFrames; t++) {
             int start = t * hop;
+            if (nonZeroBefore[start + nFft] == nonZeroBefore[start]) {
+                for (int m = 0; m < nMels; m++) {
+                    logMel[m * nFrames + t] = silentFrame;
+                }
+                max = Math.max(max, silentFrame);
+                continue;
+            }
             for (int n = 0; n < nFft; n++) {
                 re[n] = x[start + n] * window[n];
                 im[n] = 0;
