@@ -411,6 +411,21 @@ def test_python_env_takes_torch_from_the_given_index_before_the_requirements(tmp
     assert len(log.read_text().splitlines()) == 4 + 3, "the plain recipe installs no torch of its own"
 
 
+def test_python_env_existing_fails_without_creating_and_prints_a_complete_venv(tmp_path):
+    """--existing (the Java tests that run faster-whisper): no venv is an error naming bin/python-env, nothing is installed."""
+    log = fake_python(tmp_path)
+    env = os.environ | {"PYTHON": str(tmp_path / "python3"), "SPEECH_VENV_HOME": str(tmp_path / "venvs")}
+    missing = subprocess.run([str(BIN / "python-env"), "--existing"], capture_output=True, text=True, env=env)
+    assert missing.returncode == 1 and missing.stdout == "" and "create it with bin/python-env" in missing.stderr, missing
+    assert not log.exists() and not (tmp_path / "venvs").exists(), "--existing creates nothing"
+    created = subprocess.run([str(BIN / "python-env")], capture_output=True, text=True, env=env)
+    existing = subprocess.run([str(BIN / "python-env"), "--existing"], capture_output=True, text=True, env=env)
+    assert existing.returncode == 0 and existing.stdout == created.stdout != "", (created, existing)
+    assert len(log.read_text().splitlines()) == 3, "installed once"
+    wrong = subprocess.run([str(BIN / "python-env"), "--exsiting"], capture_output=True, text=True, env=env)
+    assert wrong.returncode == 2 and "usage:" in wrong.stderr, wrong
+
+
 def test_start_gives_each_service_the_gpu_named_for_it():
     """ASR_GPU / TTS_GPU (index or UUID, as compose takes them) become each service's CUDA_VISIBLE_DEVICES."""
     text = (BIN / "start").read_text()

@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import speech.asr.Text;
@@ -29,6 +31,7 @@ import speech.runtime.testing.TestData;
  */
 class WordTimestampsTest {
 
+    static final Path REPO = Path.of("..").toAbsolutePath().normalize();
     static final ExecutorService POOL = Executors.newVirtualThreadPerTaskExecutor();
     static final DecodingOptions WORDS = DecodingOptions.defaults().toBuilder().wordTimestamps(true).vadFilter(false).build();
 
@@ -51,17 +54,48 @@ class WordTimestampsTest {
     }
 
     /**
-     * The 21 English clips, decoded at once (their windows batched), against the committed output of
-     * bench/faster_whisper_words.py: the same words (lowercase, punctuation aside) except where the two
-     * decoders hear one word differently (at most one word in at most three clips), and over every word
-     * of both |Δstart| and |Δend| within 0.1 s at the median and 0.3 s at the 90th percentile.
+     * faster-whisper's words on the same tiny.en weights, computed now by
+     * src-python/tests/java_fixtures/faster_whisper_words.py in the export venv (into target/), so the
+     * reference is what the pinned faster-whisper says, not a copy that could drift from it. No venv, or
+     * no faster-whisper in it, fails: the comparison is the point of the test.
+     */
+    static JsonNode fasterWhisperWords() throws IOException, InterruptedException {
+        Path out = Path.of("target", "words", "faster-whisper-tiny.en.json").toAbsolutePath();
+        Path log = out.resolveSibling("faster-whisper.log");
+        Files.createDirectories(out.getParent());
+        Files.deleteIfExists(out);
+        Process env = new ProcessBuilder(REPO.resolve("bin/python-env").toString(), "--existing").redirectError(log.toFile()).start();
+        String venv = new String(env.getInputStream().readAllBytes()).strip();
+        if (env.waitFor() != 0) {
+            throw new IllegalStateException("the export venv (faster-whisper) is missing: create it with bin/python-env; "
+                    + Files.readString(log).strip());
+        }
+        ProcessBuilder pb = new ProcessBuilder(Path.of(venv, "bin", "python").toString(),
+                REPO.resolve("src-python/tests/java_fixtures/faster_whisper_words.py").toString(), out.toString())
+                .redirectOutput(log.toFile()).redirectErrorStream(true);
+        pb.environment().put("PYTHONPATH", REPO.resolve("src-python").toString());
+        pb.environment().put("SPEECH_SHARED_DIR", TestData.shared().toString());
+        Process p = pb.start();
+        if (!p.waitFor(15, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("faster-whisper took over 15 min on 21 short clips; its log: " + log);
+        }
+        if (p.exitValue() != 0) {
+            throw new IllegalStateException("faster-whisper failed (exit " + p.exitValue() + "); bin/python-env installs it from "
+                    + "src-python/requirements.txt (delete the venv to rebuild it). Its log:\n" + Files.readString(log).strip());
+        }
+        return new ObjectMapper().readTree(out.toFile());
+    }
+
+    /**
+     * The 21 English clips, decoded at once (their windows batched), against faster-whisper run now on
+     * the same weights: the same words (lowercase, punctuation aside) except where the two decoders hear
+     * one word differently (at most one word in at most three clips), and over every word of both
+     * |Δstart| and |Δend| within 0.1 s at the median and 0.3 s at the 90th percentile.
      */
     @Test
     void sameWordsAtTheSameTimesAsFasterWhisper() throws Exception {
-        JsonNode reference;
-        try (InputStream in = getClass().getResourceAsStream("/words/faster-whisper-tiny.en.json")) {
-            reference = new ObjectMapper().readTree(in);
-        }
+        JsonNode reference = fasterWhisperWords();
         Transcriber transcriber = new Transcriber(Models.engine(Models.get("tiny.en")), POOL);
         Map<String, Future<Transcript>> runs = new LinkedHashMap<>();
         for (Iterator<String> clips = reference.path("clips").fieldNames(); clips.hasNext(); ) {
@@ -102,8 +136,8 @@ class WordTimestampsTest {
         deltas.sort(Double::compare);
         double median = deltas.get(deltas.size() / 2);
         double p90 = deltas.get((int) Math.floor(deltas.size() * 0.9));
-        System.out.printf("word timestamps vs faster-whisper: %d starts+ends, median |Δ| %.3f s, p90 %.3f s, max %.3f s%n",
-                deltas.size(), median, p90, deltas.getLast());
+        System.out.printf("word timestamps vs faster-whisper %s: %d starts+ends, median |Δ| %.3f s, p90 %.3f s, max %.3f s%n",
+                reference.path("faster_whisper").asText(), deltas.size(), median, p90, deltas.getLast());
         // The decoders (ONNX Runtime here, CTranslate2 there) hear a word differently in a few clips; the words are the same elsewhere.
         System.out.println("clips decoded differently: " + differentWords);
         assertTrue(differentWords.size() <= 3, differentWords.toString());
