@@ -67,8 +67,7 @@ class WordTimestampsTest {
         Process env = new ProcessBuilder(REPO.resolve("bin/python-env").toString(), "--existing").redirectError(log.toFile()).start();
         String venv = new String(env.getInputStream().readAllBytes()).strip();
         if (env.waitFor() != 0) {
-            throw new IllegalStateException("the export venv (faster-whisper) is missing: create it with bin/python-env; "
-                    + Files.readString(log).strip());
+            throw new IllegalStateException("the export venv, where faster-whisper runs, is missing: " + Files.readString(log).strip());
         }
         ProcessBuilder pb = new ProcessBuilder(Path.of(venv, "bin", "python").toString(),
                 REPO.resolve("src-python/tests/java_fixtures/faster_whisper_words.py").toString(), out.toString())
