@@ -84,7 +84,7 @@ def export_graph(module, args, name: str, out: Path, log=print) -> list[Path]:
             warnings.simplefilter("ignore")  # tracer warnings about Python ints: covered by the length tests
             torch.onnx.export(module, args, str(path), dynamo=False, opset_version=OPSET,
                               input_names=inputs, output_names=outputs, dynamic_axes=axes,
-                              do_constant_folding=True)
+                              do_constant_folding=True, custom_opsets={"com.microsoft": 1})
         files = save_graph(path, out / f"{name}.onnx")
     log(f"  {name}: exported in {time.time() - t0:.1f}s, "
         + ", ".join(f"{p.name} {p.stat().st_size / 1e6:.1f} MB" for p in files))

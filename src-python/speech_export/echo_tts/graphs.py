@@ -7,8 +7,14 @@ they replace, and why:
 * RoPE: upstream multiplies complex tensors, which ONNX cannot express; here the same interleaved-pair
   rotation with real cos/sin tables, computed by upstream's `precompute_freqs_cis` and baked as
   initializers (fp32, sliced to the sequence length).
-* Attention: explicit MatMul/Softmax with boolean key masks. The DiT keeps batch-1 text/speaker K/V and
-  broadcasts them over the lanes ("split logits"), so the caches are never copied per lane.
+* Attention: in the encoders explicit MatMul/Softmax with boolean key masks. In the DiT step ONNX Runtime's
+  fused `com.microsoft.MultiHeadAttention` over [self | text | speaker] keys in [B, L, H·D] layout: no
+  per-head transposes and no [B, H, S, L] logits concatenated and sliced in memory (the unfused graph spent
+  about a sixth of its step there); the batch-1 text/speaker K/V are expanded to the lanes per layer (small).
+* RMS norms of the DiT step (q/k norms, the AdaLN's): ONNX Runtime's SimplifiedLayerNormalization with a unit
+  scale, then upstream's weight or modulation: one pass over the activations instead of five (ONNX Runtime
+  fuses only a norm whose scale is one constant vector, which q/k's [H, D] weight and the AdaLN's per-lane
+  modulation are not). Same arithmetic in torch.
 * `spk_kv_scale`: per-layer multiplier of the speaker K and V, instead of upstream's in-place mutation.
 * Codec: weight norm is folded beforehand (checkpoint.fold_weight_norm); the VQ is written out
   (argmax of cosine, straight-through residual as upstream) to skip the dead post_module/upsample compute
@@ -77,6 +83,56 @@ def attention(q, k, v, mask):
     scores = scores.masked_fill(~mask, NEG_INF)
     p = torch.softmax(scores, dim=-1).to(v.dtype)
     return torch.matmul(p, v)
+
+
+class _RmsNorm(torch.autograd.Function):
+    """x · rsqrt(mean(x², last axis) + eps) in fp32, as upstream's RMSNorm and LowRankAdaLN before their weight
+    or modulation; exported as SimplifiedLayerNormalization (an ONNX Runtime op of the default domain)."""
+
+    @staticmethod
+    def forward(ctx, x, eps: float, width: int):
+        return x * torch.rsqrt(torch.pow(x, 2).mean(dim=-1, keepdim=True) + eps)
+
+    @staticmethod
+    def symbolic(g, x, eps: float, width: int):
+        ones = g.op("Constant", value_t=torch.ones(width))
+        out = g.op("SimplifiedLayerNormalization", x, ones, axis_i=-1, epsilon_f=eps, stash_type_i=1)
+        return out.setType(x.type())
+
+
+def _rms_norm(norm, x, width: int):
+    """upstream RMSNorm(x) over the last axis of `width` values."""
+    return (_RmsNorm.apply(x.float(), norm.eps, width) * norm.weight).to(x.dtype)
+
+
+def _adaln(adaln, x, cond_embed, width: int):
+    """upstream LowRankAdaLN.forward with the norm above: (modulated x, tanh gate)."""
+    shift, scale, gate = cond_embed.chunk(3, dim=-1)
+    shift = adaln.shift_up(adaln.shift_down(F.silu(shift))) + shift
+    scale = adaln.scale_up(adaln.scale_down(F.silu(scale))) + scale
+    gate = adaln.gate_up(adaln.gate_down(F.silu(gate))) + gate
+    y = _RmsNorm.apply(x.float(), adaln.eps, width) * (scale + 1) + shift
+    return y.to(x.dtype), torch.tanh(gate)
+
+
+class _MultiHeadAttention(torch.autograd.Function):
+    """softmax(q kᵀ/√d + key mask) v with q [B, S, H·D], k and v [B, L, H·D], key_mask int32 [B, L] (1 = may
+    attend; every row has a visible key). Exported as ONNX Runtime's com.microsoft.MultiHeadAttention (its
+    masked keys get -10000 added, which exp() takes to 0 in fp32, as -inf); in torch the same arithmetic."""
+
+    @staticmethod
+    def forward(ctx, q, k, v, key_mask, num_heads: int, head_dim: int):
+        b, s, l = q.shape[0], q.shape[1], k.shape[1]  # attention() scales by 1/√head_dim, as the symbolic
+        heads = lambda t, n: t.reshape(b, n, num_heads, -1).transpose(1, 2)  # noqa: E731
+        o = attention(heads(q, s), heads(k, l), heads(v, l), key_mask[:, None, None, :].bool())
+        return o.transpose(1, 2).reshape(b, s, -1)
+
+    @staticmethod
+    def symbolic(g, q, k, v, key_mask, num_heads: int, head_dim: int):
+        from torch.onnx import symbolic_opset9
+        out = g.op("com.microsoft::MultiHeadAttention", q, k, v, symbolic_opset9.unused(g), key_mask,
+                   num_heads_i=num_heads, scale_f=1.0 / math.sqrt(head_dim))
+        return out.setType(q.type())  # the output is shaped as q: keeps the graph's output shape [B, S, 80] known
 
 
 # ---------------------------------------------------------------- text / speaker encoders
@@ -165,27 +221,22 @@ class DitStep(nn.Module):
         self.register_buffer("cos", cos, persistent=False)
         self.register_buffer("sin", sin, persistent=False)
 
-    def _attention(self, attn, x, cos, sin, k_cond, v_cond, cond_mask):
+    def _attention(self, attn, x, cos, sin, k_cond, v_cond, key_mask):
         b, s = x.shape[0], x.shape[1]
-        q = attn.q_norm(attn.wq(x).reshape(b, s, attn.num_heads, -1))
-        k = attn.k_norm(attn.wk(x).reshape(b, s, attn.num_heads, -1))
-        v = attn.wv(x).reshape(b, s, attn.num_heads, -1)
+        q = _rms_norm(attn.q_norm, attn.wq(x).reshape(b, s, attn.num_heads, attn.head_dim), attn.head_dim)
+        k = _rms_norm(attn.k_norm, attn.wk(x).reshape(b, s, attn.num_heads, attn.head_dim), attn.head_dim)
+        v = attn.wv(x)
         gate = attn.gate(x)
         half = attn.num_heads // 2  # RoPE on the first half of the heads only (upstream chunk(2, dim=-2))
-        q = torch.cat([apply_rope(q[:, :, :half], cos, sin), q[:, :, half:]], dim=2)
-        k = torch.cat([apply_rope(k[:, :, :half], cos, sin), k[:, :, half:]], dim=2)
-        q, k, v = q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2)  # [B, H, S, D]
-        scale = 1.0 / math.sqrt(q.shape[-1])
-        # split logits: self keys per lane, conditioning keys batch-1 (MatMul broadcasts over lanes)
-        # logits in fp32 whatever the weights' dtype (reduced-precision q·k can overflow fp16)
-        qf = q.float()
-        s_self = torch.matmul(qf, k.float().transpose(-1, -2)) * scale             # [B, H, S, S]
-        s_cond = torch.matmul(qf, k_cond.float().transpose(-1, -2)) * scale        # [B, H, S, Lc]
-        s_cond = s_cond.masked_fill(~cond_mask, NEG_INF)  # self keys stay visible: no row is all -inf
-        p = torch.softmax(torch.cat([s_self, s_cond], dim=-1), dim=-1).to(v.dtype)
-        o = torch.matmul(p[..., :s], v) + torch.matmul(p[..., s:], v_cond)
-        o = o.transpose(1, 2).reshape(b, s, -1) * torch.sigmoid(gate)
-        return attn.wo(o)
+        width = attn.num_heads * attn.head_dim
+        q = torch.cat([apply_rope(q[:, :, :half], cos, sin), q[:, :, half:]], dim=2).reshape(b, s, width)
+        k = torch.cat([apply_rope(k[:, :, :half], cos, sin), k[:, :, half:]], dim=2).reshape(b, s, width)
+        # keys [self | text | speaker]; conditioning K/V of one row (Bc = 1) serve every lane.
+        # Logits in fp32 whatever the weights' dtype (reduced-precision q·k can overflow fp16: keys reach ~500).
+        k_all = torch.cat([k.float(), k_cond.expand(b, -1, -1)], dim=1)
+        v_all = torch.cat([v.float(), v_cond.float().expand(b, -1, -1)], dim=1)
+        o = _MultiHeadAttention.apply(q.float(), k_all, v_all, key_mask, attn.num_heads, attn.head_dim).to(v.dtype)
+        return attn.wo(o * torch.sigmoid(gate))
 
     def forward(self, x, t, text_mask, speaker_mask, text_k, text_v, speaker_k, speaker_v, spk_kv_scale):
         model_mod, _, _ = upstream.modules()
@@ -193,18 +244,20 @@ class DitStep(nn.Module):
         dtype = dit.in_proj.weight.dtype
         s = x.shape[1]
         cos, sin = self.cos[:s], self.sin[:s]
-        cond_mask = torch.cat([text_mask, speaker_mask], dim=1)[:, None, None, :]  # [B, 1, 1, Lt + Lsp]
+        self_keys = torch.ones_like(x[:, :, 0], dtype=torch.bool)  # a lane's own latents are always visible
+        key_mask = torch.cat([self_keys, text_mask, speaker_mask], dim=1).to(torch.int32)  # [B, S + Lt + Lsp]
         cond_embed = dit.cond_module(model_mod.get_timestep_embedding(t, dit.timestep_embed_size).to(dtype))
         cond_embed = cond_embed[:, None]
         h = dit.in_proj(x.to(dtype))
+        width = dit.in_proj.out_features
+        bc = text_k.shape[1]
         for i, block in enumerate(dit.blocks):
-            # [1, L, H, D] → [1, H, L, D]; speaker K and V scaled per layer ("force speaker");
-            # K stays fp32 (logits are fp32), V in the weights' dtype
-            k_cond = torch.cat([text_k[i], speaker_k[i] * spk_kv_scale[i]], dim=1).transpose(1, 2)
-            v_cond = torch.cat([text_v[i], speaker_v[i] * spk_kv_scale[i]], dim=1).transpose(1, 2).to(dtype)
-            y, g = block.attention_adaln(h, cond_embed)
-            h = h + g * self._attention(block.attention, y, cos, sin, k_cond, v_cond, cond_mask)
-            y, g = block.mlp_adaln(h, cond_embed)
+            # [Bc, L, H, D] → [Bc, L, H·D]; speaker K and V scaled per layer ("force speaker")
+            k_cond = torch.cat([text_k[i], speaker_k[i] * spk_kv_scale[i]], dim=1).reshape(bc, -1, text_k.shape[3] * text_k.shape[4])
+            v_cond = torch.cat([text_v[i], speaker_v[i] * spk_kv_scale[i]], dim=1).reshape(bc, -1, text_v.shape[3] * text_v.shape[4])
+            y, g = _adaln(block.attention_adaln, h, cond_embed, width)
+            h = h + g * self._attention(block.attention, y, cos, sin, k_cond.float(), v_cond, key_mask)
+            y, g = _adaln(block.mlp_adaln, h, cond_embed, width)
             h = h + g * block.mlp(y)
         h = dit.out_norm(h)
         return dit.out_proj(h).float()
