@@ -156,13 +156,33 @@ class ConformanceIT {
         var voice = voices.createVoiceWithHttpInfo("generated-client-jfk", jfk);
         assertEquals(201, voice.getStatusCode());
         assertEquals(voice.getData().getId(), voices.getVoice(voice.getData().getId()).getId());
-        // (speech itself is the SDK suites' job: this generator's "native" Java client parses a binary answer as JSON)
+        // Speech through both operations: the client writes the audio to a file (openapi-generator ≥ 7.15's "native" download).
+        var speechApi = new speech.client.tts.api.SpeechApi(ttsClient);
+        File wav = speechApi.createSpeech(new speech.client.tts.model.CreateSpeechRequest().input("Hello from a generated client.")
+                .voice(voice.getData().getId()).responseFormat(speech.client.tts.model.CreateSpeechRequest.ResponseFormatEnum.WAV));
+        assertWav(wav);
+        File nativeWav = speechApi.speak(new speech.client.tts.model.SpeechRequest().text("Hello again.").voiceId(voice.getData().getId())
+                .format(speech.client.tts.model.SpeechRequest.FormatEnum.WAV).numSteps(4).seed(7L));
+        assertWav(nativeWav);
+        var refused = assertThrows(speech.client.tts.ApiException.class, () -> speechApi.createSpeech(
+                new speech.client.tts.model.CreateSpeechRequest().input("Hello.").voice("no-such-voice")));
+        assertEquals(404, refused.getCode());
+        assertTrue(refused.getResponseBody().contains("voice_not_found"), refused.getResponseBody());
         var ttsModels = new speech.client.tts.api.ModelsApi(ttsClient);
         assertTrue(ttsModels.listModels().getData().stream().anyMatch(m -> "echo-tts-tiny".equals(m.getId())));
         assertEquals("echo-tts-tiny", ttsModels.retrieveModel("echo-tts-tiny").getId());
         assertEquals(404, assertThrows(speech.client.tts.ApiException.class, () -> ttsModels.retrieveModel("nope")).getCode());
         voices.deleteVoice(voice.getData().getId());
         assertEquals(404, assertThrows(speech.client.tts.ApiException.class, () -> voices.getVoice(voice.getData().getId())).getCode());
+    }
+
+    /** A RIFF/WAVE file with more than its header: real audio, not a JSON body saved as a file. */
+    static void assertWav(File file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file.toPath());
+        assertTrue(bytes.length > 44 + 1000, file + ": " + bytes.length + " bytes");
+        assertEquals("RIFF", new String(bytes, 0, 4, java.nio.charset.StandardCharsets.US_ASCII));
+        assertEquals("WAVE", new String(bytes, 8, 4, java.nio.charset.StandardCharsets.US_ASCII));
+        Files.delete(file.toPath());
     }
 
     static void run(List<String> command, Path dir) throws IOException, InterruptedException {
