@@ -74,6 +74,33 @@ class Transcriptions(unittest.TestCase):
         self.assertEqual(plain.text, "".join(d.delta for d in deltas))
         self.assertEqual(plain.text, events[-1].text)
 
+    def test_streamed_long_file_yields_deltas_while_later_windows_decode(self):
+        """The 173 s file: deltas arrive while the decoder is still working on later windows (its step count
+        grows after the first delta), and the streamed text is the non-streamed one."""
+        long_file = SPEECH / "long" / "en_concat_ground_truth_long.wav"
+
+        def decoder_steps() -> float:
+            metrics = urllib.request.urlopen(os.environ["ASR_URL"] + "/q/metrics", timeout=30).read().decode()
+            counts = re.findall(r'speech_engine_rows_per_step_count\{engine="asr-[^"]+-decoder",?\} (\S+)', metrics)
+            self.assertTrue(counts, "no decoder step count in /q/metrics")
+            return sum(float(c) for c in counts)
+
+        steps_at_first_delta, events = None, []
+        with long_file.open("rb") as f:
+            for event in asr().audio.transcriptions.create(model="whisper-1", file=f, stream=True):
+                if steps_at_first_delta is None and event.type == "transcript.text.delta":
+                    steps_at_first_delta = decoder_steps()
+                events.append(event)
+        steps_at_done = decoder_steps()
+        with long_file.open("rb") as f:
+            plain = asr().audio.transcriptions.create(model="whisper-1", file=f)
+        deltas = [e for e in events[:-1] if e.type == "transcript.text.delta"]
+        self.assertGreaterEqual(len(deltas), 10, [e.type for e in events])
+        self.assertGreater(steps_at_done, steps_at_first_delta, "no decoder step after the first delta: nothing came early")
+        self.assertEqual("transcript.text.done", events[-1].type)
+        self.assertEqual(plain.text, events[-1].text)
+        self.assertEqual(plain.text, "".join(d.delta for d in deltas))
+
     def test_word_timestamps_return_words(self):
         with JFK.open("rb") as f:
             v = asr().audio.transcriptions.create(model="tiny.en", file=f, response_format="verbose_json",
