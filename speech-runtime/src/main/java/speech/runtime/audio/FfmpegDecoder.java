@@ -63,7 +63,10 @@ public final class FfmpegDecoder {
         if (maxSeconds != null) {
             cmd.addAll(List.of("-t", String.format(java.util.Locale.ROOT, "%.3f", maxSeconds + 1.0)));
         }
-        cmd.addAll(List.of("-ac", "1", "-ar", Integer.toString(sampleRate), "-f", "f32le", "-acodec", "pcm_f32le", "pipe:1"));
+        // Downmix to the mean of the channels, as openai-whisper's load_audio (s16 output) and Echo-TTS do: to float,
+        // ffmpeg's default matrix adds the channels at -3 dB each (1.41x the mean for stereo) unless told to keep it <= 1.
+        cmd.addAll(List.of("-rematrix_maxval", "1.0", "-ac", "1", "-ar", Integer.toString(sampleRate), "-f", "f32le", "-acodec", "pcm_f32le",
+                "pipe:1"));
         // 3 h at 16 kHz is 691 MB of floats: held once, not also as bytes and their copies.
         PcmSink sink = new PcmSink(expectedSamples(file, sampleRate, maxSeconds));
         run(cmd, sink);

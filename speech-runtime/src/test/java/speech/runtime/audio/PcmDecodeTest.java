@@ -42,6 +42,27 @@ class PcmDecodeTest {
     }
 
     @Test
+    void stereoIsDownmixedToTheMeanOfItsChannels() {
+        Path stereo = TestData.speech("short/en_stereo_two_speakers.wav");
+        List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error"));
+        cmd.addAll(FfmpegProcess.uploadInput(stereo));
+        cmd.addAll(List.of("-f", "f32le", "-acodec", "pcm_f32le", "pipe:1")); // both channels, interleaved
+        ByteBuffer bytes = ByteBuffer.wrap(FfmpegProcess.run(cmd, null, Duration.ofSeconds(60))).order(ByteOrder.LITTLE_ENDIAN);
+        float[] interleaved = new float[bytes.remaining() / 4];
+        bytes.asFloatBuffer().get(interleaved);
+
+        float[] mono = new FfmpegDecoder("ffmpeg", "ffprobe", Duration.ofSeconds(60)).decode(stereo, 16_000).samples();
+        assertEquals(interleaved.length / 2, mono.length);
+        double louder = 0;
+        for (int i = 0; i < mono.length; i++) {
+            float mean = (interleaved[2 * i] + interleaved[2 * i + 1]) / 2;
+            assertEquals(mean, mono[i], 1e-6, "sample " + i);
+            louder = Math.max(louder, Math.abs(mono[i]));
+        }
+        assertTrue(louder > 0.05, "the clip is not silent: " + louder);
+    }
+
+    @Test
     void aWavAtTheModelsRateIsSizedExactly() {
         FfmpegDecoder decoder = new FfmpegDecoder("ffmpeg", "ffprobe", Duration.ofSeconds(60));
         assertEquals(decoder.decode(JFK, 16_000).samples().length, decoder.expectedSamples(JFK, 16_000, null));
