@@ -22,6 +22,9 @@ public final class LogMel {
     private final int nSamples;
     private final int nFrames;
     private final double[] window;
+    private final int[] firstBin; // filter m is non-zero only on bins [firstBin[m], lastBin[m]]
+    private final int[] lastBin;
+    private final RealFft fft;
 
     public LogMel(float[] filters, int nMels, int nFft, int hop, int nSamples, int nFrames) {
         this.nFreq = nFft / 2 + 1;
@@ -38,6 +41,22 @@ public final class LogMel {
         for (int n = 0; n < nFft; n++) {
             window[n] = 0.5 - 0.5 * Math.cos(2 * Math.PI * n / nFft); // periodic Hann, as torch.hann_window
         }
+        // Each triangular filter is non-zero on a few of the nFreq bins: the projection sums only those.
+        this.firstBin = new int[nMels];
+        this.lastBin = new int[nMels];
+        for (int m = 0; m < nMels; m++) {
+            int first = nFreq;
+            int last = -1;
+            for (int f = 0; f < nFreq; f++) {
+                if (filters[m * nFreq + f] != 0) {
+                    first = Math.min(first, f);
+                    last = f;
+                }
+            }
+            firstBin[m] = first;
+            lastBin[m] = last;
+        }
+        this.fft = new RealFft(nFft);
     }
 
     public static LogMel of(WhisperManifest m, Path melFiltersFile) {
@@ -71,21 +90,28 @@ public final class LogMel {
             x[pad + nSamples - 1 + i] = x[pad + nSamples - 1 - i];
         }
         // A frame of exact zeros (the padding of a short piece: two thirds of the window for a 10 s clip)
-        // has zero power: its log-mel is the floor, without an FFT.
-        int[] nonZeroBefore = new int[x.length + 1];
-        for (int i = 0; i < x.length; i++) {
-            nonZeroBefore[i + 1] = nonZeroBefore[i] + (x[i] != 0 ? 1 : 0);
+        // has zero power: its log-mel is the floor, without an FFT. The reflected edges copy samples of the
+        // piece, so the non-zero range is taken over x.
+        int firstNonZero = 0;
+        while (firstNonZero < x.length && x[firstNonZero] == 0) {
+            firstNonZero++;
+        }
+        int lastNonZero = x.length - 1;
+        while (lastNonZero >= 0 && x[lastNonZero] == 0) {
+            lastNonZero--;
         }
         double silentFrame = Math.log10(1e-10);
-        Fft fft = new Fft(nFft); // per call: it has scratch buffers, and pieces are computed concurrently
+        // Scratch per call: the plan is shared, and pieces are computed concurrently.
+        double[] frame = new double[nFft];
+        double[] re = new double[nFreq];
+        double[] im = new double[nFreq];
+        double[] work = new double[nFft];
         double[] power = new double[nFreq];
-        double[] re = new double[nFft];
-        double[] im = new double[nFft];
         double[] logMel = new double[nMels * nFrames];
         double max = Double.NEGATIVE_INFINITY;
         for (int t = 0; t < nFrames; t++) {
             int start = t * hop;
-            if (nonZeroBefore[start + nFft] == nonZeroBefore[start]) {
+            if (start + nFft <= firstNonZero || start > lastNonZero) {
                 for (int m = 0; m < nMels; m++) {
                     logMel[m * nFrames + t] = silentFrame;
                 }
@@ -93,17 +119,16 @@ public final class LogMel {
                 continue;
             }
             for (int n = 0; n < nFft; n++) {
-                re[n] = x[start + n] * window[n];
-                im[n] = 0;
+                frame[n] = x[start + n] * window[n];
             }
-            fft.transform(re, im);
+            fft.transform(frame, re, im, work);
             for (int f = 0; f < nFreq; f++) {
                 power[f] = re[f] * re[f] + im[f] * im[f];
             }
             for (int m = 0; m < nMels; m++) {
                 double sum = 0;
                 int row = m * nFreq;
-                for (int f = 0; f < nFreq; f++) {
+                for (int f = firstBin[m]; f <= lastBin[m]; f++) {
                     sum += filters[row + f] * power[f];
                 }
                 double v = Math.log10(Math.max(sum, 1e-10));
@@ -127,79 +152,6 @@ public final class LogMel {
             return out;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    /** In-place complex DFT of any size, mixed-radix Cooley–Tukey (400 = 2⁴·5²). */
-    static final class Fft {
-        private final int n;
-        private final double[] cos;
-        private final double[] sin;
-        private final double[] tmpRe;
-        private final double[] tmpIm;
-
-        Fft(int n) {
-            this.n = n;
-            this.cos = new double[n];
-            this.sin = new double[n];
-            for (int k = 0; k < n; k++) {
-                cos[k] = Math.cos(2 * Math.PI * k / n);
-                sin[k] = -Math.sin(2 * Math.PI * k / n);
-            }
-            this.tmpRe = new double[n];
-            this.tmpIm = new double[n];
-        }
-
-        void transform(double[] re, double[] im) {
-            System.arraycopy(re, 0, tmpRe, 0, n);
-            System.arraycopy(im, 0, tmpIm, 0, n);
-            fft(tmpRe, tmpIm, 0, 1, n, re, im, 0);
-        }
-
-        // Y_r = DFT of x[r], x[r+p], … (size m = size/p), then X[k + m·q] = Σ_r W^{r(k+mq)} Y_r[k].
-        private void fft(double[] xr, double[] xi, int off, int stride, int size, double[] yr, double[] yi, int yoff) {
-            if (size == 1) {
-                yr[yoff] = xr[off];
-                yi[yoff] = xi[off];
-                return;
-            }
-            int p = smallestFactor(size);
-            int m = size / p;
-            for (int r = 0; r < p; r++) {
-                fft(xr, xi, off + r * stride, stride * p, m, yr, yi, yoff + r * m);
-            }
-            int step = n / size;
-            double[] tr = new double[p];
-            double[] ti = new double[p];
-            for (int k = 0; k < m; k++) {
-                for (int r = 0; r < p; r++) {
-                    int w = (r * k * step) % n;
-                    double a = yr[yoff + r * m + k];
-                    double b = yi[yoff + r * m + k];
-                    tr[r] = a * cos[w] - b * sin[w];
-                    ti[r] = a * sin[w] + b * cos[w];
-                }
-                for (int q = 0; q < p; q++) {
-                    double sr = 0;
-                    double si = 0;
-                    for (int r = 0; r < p; r++) {
-                        int w = ((r * q) % p) * (n / p);
-                        sr += tr[r] * cos[w] - ti[r] * sin[w];
-                        si += tr[r] * sin[w] + ti[r] * cos[w];
-                    }
-                    yr[yoff + q * m + k] = sr;
-                    yi[yoff + q * m + k] = si;
-                }
-            }
-        }
-
-        private static int smallestFactor(int size) {
-            for (int f = 2; f * f <= size; f++) {
-                if (size % f == 0) {
-                    return f;
-                }
-            }
-            return size;
         }
     }
 }
