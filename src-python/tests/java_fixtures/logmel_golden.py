@@ -30,7 +30,7 @@ CLIPS = [
 
 def decode(path: Path, rate: int) -> np.ndarray:
     cmd = ["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-i", str(path), "-vn", "-sn", "-dn",
-           "-ac", "1", "-ar", str(rate), "-f", "f32le", "-acodec", "pcm_f32le", "pipe:1"]
+           "-rematrix_maxval", "1.0", "-ac", "1", "-ar", str(rate), "-f", "f32le", "-acodec", "pcm_f32le", "pipe:1"]
     return np.frombuffer(subprocess.run(cmd, check=True, capture_output=True).stdout, dtype="<f4")
 
 
