@@ -80,7 +80,8 @@ final class Fft {
             re[i] = work[perm[i]];
             im[i] = work[n + perm[i]];
         }
-        // Each stage turns p interleaved DFTs of size m into DFTs of size p·m, in place.
+        // Each stage turns p interleaved DFTs of size m into DFTs of size p·m, in place: the butterflies apply
+        // the twiddles as they load (W^0 = 1 is in the table, so k = 0 takes the same path).
         int m = 1;
         for (int s = radices.length - 1; s >= 0; s--) {
             int p = radices[s];
@@ -88,23 +89,14 @@ final class Fft {
             double[] wr = twRe[s];
             double[] wi = twIm[s];
             for (int block = 0; block < n; block += size) {
-                for (int k = 0; k < m; k++) {
+                for (int k = 0, t = 0; k < m; k++, t += p - 1) {
                     int base = block + k;
-                    if (k > 0) { // W^0 = 1
-                        for (int r = 1, t = k * (p - 1); r < p; r++, t++) {
-                            int i = base + r * m;
-                            double a = re[i];
-                            double b = im[i];
-                            re[i] = a * wr[t] - b * wi[t];
-                            im[i] = a * wi[t] + b * wr[t];
-                        }
-                    }
                     switch (p) {
-                        case 2 -> radix2(re, im, base, m);
-                        case 3 -> radix3(re, im, base, m);
-                        case 4 -> radix4(re, im, base, m);
-                        case 5 -> radix5(re, im, base, m);
-                        default -> radixAny(re, im, base, m, p, work);
+                        case 2 -> radix2(re, im, base, m, wr, wi, t);
+                        case 3 -> radix3(re, im, base, m, wr, wi, t);
+                        case 4 -> radix4(re, im, base, m, wr, wi, t);
+                        case 5 -> radix5(re, im, base, m, wr, wi, t);
+                        default -> radixAny(re, im, base, m, p, wr, wi, t, work);
                     }
                 }
             }
@@ -112,26 +104,32 @@ final class Fft {
         }
     }
 
-    private static void radix2(double[] re, double[] im, int i0, int m) {
+    // Each butterfly reads a_r = W^(r·k)·x[i0 + r·m], twiddle W^(r·k) at (wr, wi)[t + r − 1], and writes X_q to i0 + q·m.
+
+    private static void radix2(double[] re, double[] im, int i0, int m, double[] wr, double[] wi, int t) {
         int i1 = i0 + m;
-        double ar = re[i0];
-        double ai = im[i0];
-        double br = re[i1];
-        double bi = im[i1];
-        re[i0] = ar + br;
-        im[i0] = ai + bi;
-        re[i1] = ar - br;
-        im[i1] = ai - bi;
+        double a0r = re[i0];
+        double a0i = im[i0];
+        double a1r = re[i1] * wr[t] - im[i1] * wi[t];
+        double a1i = re[i1] * wi[t] + im[i1] * wr[t];
+        re[i0] = a0r + a1r;
+        im[i0] = a0i + a1i;
+        re[i1] = a0r - a1r;
+        im[i1] = a0i - a1i;
     }
 
     // X1,2 = a0 − (a1 + a2)/2 ∓ i·sin(2π/3)·(a1 − a2)
-    private static void radix3(double[] re, double[] im, int i0, int m) {
+    private static void radix3(double[] re, double[] im, int i0, int m, double[] wr, double[] wi, int t) {
         int i1 = i0 + m;
         int i2 = i1 + m;
-        double sr = re[i1] + re[i2];
-        double si = im[i1] + im[i2];
-        double dr = SIN_2PI_3 * (re[i1] - re[i2]);
-        double di = SIN_2PI_3 * (im[i1] - im[i2]);
+        double a1r = re[i1] * wr[t] - im[i1] * wi[t];
+        double a1i = re[i1] * wi[t] + im[i1] * wr[t];
+        double a2r = re[i2] * wr[t + 1] - im[i2] * wi[t + 1];
+        double a2i = re[i2] * wi[t + 1] + im[i2] * wr[t + 1];
+        double sr = a1r + a2r;
+        double si = a1i + a2i;
+        double dr = SIN_2PI_3 * (a1r - a2r);
+        double di = SIN_2PI_3 * (a1i - a2i);
         double cr = re[i0] - 0.5 * sr;
         double ci = im[i0] - 0.5 * si;
         re[i0] += sr;
@@ -143,18 +141,24 @@ final class Fft {
     }
 
     // X0,2 = (a0 + a2) ± (a1 + a3); X1,3 = (a0 − a2) ∓ i·(a1 − a3)
-    private static void radix4(double[] re, double[] im, int i0, int m) {
+    private static void radix4(double[] re, double[] im, int i0, int m, double[] wr, double[] wi, int t) {
         int i1 = i0 + m;
         int i2 = i1 + m;
         int i3 = i2 + m;
-        double t0r = re[i0] + re[i2];
-        double t0i = im[i0] + im[i2];
-        double t1r = re[i0] - re[i2];
-        double t1i = im[i0] - im[i2];
-        double t2r = re[i1] + re[i3];
-        double t2i = im[i1] + im[i3];
-        double t3r = re[i1] - re[i3];
-        double t3i = im[i1] - im[i3];
+        double a1r = re[i1] * wr[t] - im[i1] * wi[t];
+        double a1i = re[i1] * wi[t] + im[i1] * wr[t];
+        double a2r = re[i2] * wr[t + 1] - im[i2] * wi[t + 1];
+        double a2i = re[i2] * wi[t + 1] + im[i2] * wr[t + 1];
+        double a3r = re[i3] * wr[t + 2] - im[i3] * wi[t + 2];
+        double a3i = re[i3] * wi[t + 2] + im[i3] * wr[t + 2];
+        double t0r = re[i0] + a2r;
+        double t0i = im[i0] + a2i;
+        double t1r = re[i0] - a2r;
+        double t1i = im[i0] - a2i;
+        double t2r = a1r + a3r;
+        double t2i = a1i + a3i;
+        double t3r = a1r - a3r;
+        double t3i = a1i - a3i;
         re[i0] = t0r + t2r;
         im[i0] = t0i + t2i;
         re[i2] = t0r - t2r;
@@ -167,19 +171,27 @@ final class Fft {
 
     // With b1 = a1 + a4, b2 = a2 + a3, d1 = a1 − a4, d2 = a2 − a3 (c_k = cos 2πk/5, s_k = sin 2πk/5):
     // X1,4 = a0 + c1·b1 + c2·b2 ∓ i·(s1·d1 + s2·d2), X2,3 = a0 + c2·b1 + c1·b2 ∓ i·(s2·d1 − s1·d2)
-    private static void radix5(double[] re, double[] im, int i0, int m) {
+    private static void radix5(double[] re, double[] im, int i0, int m, double[] wr, double[] wi, int t) {
         int i1 = i0 + m;
         int i2 = i1 + m;
         int i3 = i2 + m;
         int i4 = i3 + m;
-        double b1r = re[i1] + re[i4];
-        double b1i = im[i1] + im[i4];
-        double b2r = re[i2] + re[i3];
-        double b2i = im[i2] + im[i3];
-        double d1r = re[i1] - re[i4];
-        double d1i = im[i1] - im[i4];
-        double d2r = re[i2] - re[i3];
-        double d2i = im[i2] - im[i3];
+        double a1r = re[i1] * wr[t] - im[i1] * wi[t];
+        double a1i = re[i1] * wi[t] + im[i1] * wr[t];
+        double a2r = re[i2] * wr[t + 1] - im[i2] * wi[t + 1];
+        double a2i = re[i2] * wi[t + 1] + im[i2] * wr[t + 1];
+        double a3r = re[i3] * wr[t + 2] - im[i3] * wi[t + 2];
+        double a3i = re[i3] * wi[t + 2] + im[i3] * wr[t + 2];
+        double a4r = re[i4] * wr[t + 3] - im[i4] * wi[t + 3];
+        double a4i = re[i4] * wi[t + 3] + im[i4] * wr[t + 3];
+        double b1r = a1r + a4r;
+        double b1i = a1i + a4i;
+        double b2r = a2r + a3r;
+        double b2i = a2i + a3i;
+        double d1r = a1r - a4r;
+        double d1i = a1i - a4i;
+        double d2r = a2r - a3r;
+        double d2i = a2i - a3i;
         double a0r = re[i0];
         double a0i = im[i0];
         double c1r = a0r + COS_2PI_5 * b1r + COS_4PI_5 * b2r;
@@ -203,20 +215,24 @@ final class Fft {
     }
 
     // Direct O(p²) DFT of the p points, through work (free once the input is permuted).
-    private void radixAny(double[] re, double[] im, int i0, int m, int p, double[] work) {
-        for (int r = 0; r < p; r++) {
-            work[r] = re[i0 + r * m];
-            work[p + r] = im[i0 + r * m];
+    private void radixAny(double[] re, double[] im, int i0, int m, int p, double[] wr, double[] wi, int t, double[] work) {
+        work[0] = re[i0];
+        work[p] = im[i0];
+        for (int r = 1; r < p; r++) {
+            int i = i0 + r * m;
+            int w = t + r - 1;
+            work[r] = re[i] * wr[w] - im[i] * wi[w];
+            work[p + r] = re[i] * wi[w] + im[i] * wr[w];
         }
         int step = n / p;
         for (int q = 0; q < p; q++) {
             double sr = 0;
             double si = 0;
             for (int r = 0, j = 0; r < p; r++, j = (j + q) % p) { // j = r·q mod p
-                double wr = rootRe[j * step];
-                double wi = rootIm[j * step];
-                sr += work[r] * wr - work[p + r] * wi;
-                si += work[r] * wi + work[p + r] * wr;
+                double cr = rootRe[j * step];
+                double ci = rootIm[j * step];
+                sr += work[r] * cr - work[p + r] * ci;
+                si += work[r] * ci + work[p + r] * cr;
             }
             re[i0 + q * m] = sr;
             im[i0 + q * m] = si;
