@@ -2,6 +2,7 @@ package speech.runtime.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.quarkus.runtime.configuration.MemorySize;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
@@ -78,7 +79,7 @@ public class ErrorMappers {
     }
 
     @ServerExceptionMapper
-    public Response web(WebApplicationException e) {
+    public Response web(WebApplicationException e, RoutingContext ctx) {
         int status = e.getResponse().getStatus();
         if (status >= 500) {
             LOG.error("request failed", e);
@@ -87,8 +88,14 @@ public class ErrorMappers {
         if (status == 413) {
             // The multipart parser stopped a body while it streamed in; the rest of it is not read, so the
             // connection cannot be reused.
-            return body(413, ApiError.of(413, "payload_too_large", uploadLimit.streamedMessage(maxFieldBytes.asLongValue()), null, null))
-                    .header("Connection", "close").build();
+            Response.ResponseBuilder r = body(413, ApiError.of(413, "payload_too_large", uploadLimit.streamedMessage(maxFieldBytes.asLongValue()), null, null))
+                    .header("Connection", "close");
+            if (UploadLimit.refusedWhileStreaming(ctx)) {
+                // UploadLimit sent this request's 413 before the parser gave up: a second body would fail ("Response has
+                // already been written") and log an ERROR for a request that went right.
+                r.entity(null);
+            }
+            return r.build();
         }
         String message = switch (status) {
             case 405 -> "method not allowed on this endpoint";

@@ -5,9 +5,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.ws.rs.container.ContainerResponseContext;
 import java.util.Locale;
-import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 import speech.runtime.config.RuntimeConfig;
 
 /**
@@ -91,8 +89,8 @@ public class UploadLimit {
      * A body without a Content-Length is watched while it streams in: once more than the limit and the envelope
      * have arrived, the 413 is sent and the connection closed. The multipart parser has stopped spooling at the
      * same point, but its blocking stream would read the rest of the body (to the end, however long) before the
-     * error could be answered; closing the connection ends that too, and {@link #nothingAfterTheRefusal} keeps the
-     * parser's error from being answered a second time.
+     * error could be answered; closing the connection ends that too, and {@link ErrorMappers} answers the parser's
+     * error without a body ({@link #refusedWhileStreaming}).
      */
     private static void watchStream(RoutingContext ctx, long limit) {
         long threshold = limit + ENVELOPE_BYTES;
@@ -120,16 +118,9 @@ public class UploadLimit {
                 .onComplete(sent -> ctx.request().connection().close());
     }
 
-    /**
-     * A request refused by {@link #watchStream} goes on until its form parser sees the closed connection; the parser's
-     * error is then mapped to an answer like any other. The 413 is already sent, so that answer goes without a body:
-     * writing one would fail ("Response has already been written") and log an ERROR for a request that went right.
-     */
-    @ServerResponseFilter
-    public void nothingAfterTheRefusal(ContainerResponseContext response, RoutingContext ctx) {
-        if (ctx.get(REFUSED) != null) {
-            response.setEntity(null);
-        }
+    /** Whether {@link #watchStream} refused this request: its 413 is sent and nothing more may be written. */
+    static boolean refusedWhileStreaming(RoutingContext ctx) {
+        return ctx.get(REFUSED) != null;
     }
 
     static long parse(String length) {
