@@ -25,6 +25,7 @@ import speech.asr.whisper.WhisperModel;
 import speech.runtime.audio.AudioDecodeException;
 import speech.runtime.audio.FfmpegDecoder;
 import speech.runtime.audio.Pcm;
+import speech.runtime.audio.PcmWav;
 import speech.runtime.engine.Job;
 import speech.runtime.config.RuntimeConfig;
 import speech.runtime.http.ApiException;
@@ -61,6 +62,8 @@ public class TranscriptionService {
     private final MeterRegistry registry;
     private final ExecutorService piecePool = Executors.newVirtualThreadPerTaskExecutor();
     private final Counter audioSeconds;
+    private final Counter wavDecodes;
+    private final Counter ffmpegDecodes;
     private final DistributionSummary realTimeFactor;
 
     public TranscriptionService(AsrConfig config, RuntimeConfig runtime, ModelRegistry<LoadedModel> models, FfmpegDecoder ffmpeg,
@@ -73,8 +76,14 @@ public class TranscriptionService {
         this.uploadLimit = uploadLimit;
         this.registry = registry;
         this.audioSeconds = Counter.builder("asr.audio.seconds").description("seconds of audio transcribed").register(registry);
+        this.wavDecodes = decodes(registry, "wav");
+        this.ffmpegDecodes = decodes(registry, "ffmpeg");
         this.realTimeFactor = DistributionSummary.builder("asr.real.time.factor")
                 .description("processing time / audio duration per request").register(registry);
+    }
+
+    private static Counter decodes(MeterRegistry registry, String path) {
+        return Counter.builder("asr.decode").tag("path", path).description("uploads decoded in-process (wav) or by ffmpeg").register(registry);
     }
 
     @PreDestroy
@@ -179,7 +188,11 @@ public class TranscriptionService {
 
     private float[] decode(TranscribeCommand command, WhisperModel model) {
         double maxSeconds = config.maxAudioDuration().toMillis() / 1000.0;
-        Pcm pcm = ffmpeg.decode(command.file(), model.spec().audio().sampleRate(), maxSeconds);
+        int rate = model.spec().audio().sampleRate();
+        // A 16-bit mono WAV at the model's rate is read in-process (starting ffprobe + ffmpeg costs ~0.25 s); the rest goes to ffmpeg.
+        Optional<Pcm> wav = PcmWav.read(command.file(), rate, maxSeconds);
+        (wav.isPresent() ? wavDecodes : ffmpegDecodes).increment();
+        Pcm pcm = wav.orElseGet(() -> ffmpeg.decode(command.file(), rate, maxSeconds));
         if (pcm.durationSeconds() > maxSeconds) {
             throw ApiException.invalidParam("file", "the audio is longer than the limit of " + config.maxAudioDuration().toSeconds() + " s");
         }
