@@ -13,7 +13,7 @@ import speech.runtime.config.RuntimeConfig;
 import speech.runtime.ops.ApiKey;
 import speech.runtime.pages.PageConfig;
 
-/** The settings the Transcribe page (META-INF/resources/ui) reads; not part of the API. */
+/** The settings the Transcribe page (templates/ui, its script in META-INF/resources/ui) reads; not part of the API. */
 @Path("/ui/config")
 public class PagesResource {
 

@@ -17,7 +17,7 @@ import speech.tts.config.TtsConfig;
 import speech.tts.echo.SamplerSettings;
 import speech.tts.roundtrip.RoundTrip;
 
-/** The settings the Voices, Speak and History pages (META-INF/resources/ui) read; not part of the API. */
+/** The settings the Voices, Speak and History pages (templates/ui, their scripts in META-INF/resources/ui) read; not part of the API. */
 @Path("/ui/config")
 public class PagesResource {
 
