@@ -76,16 +76,18 @@ final class LogitRules {
             fill(logits, 0, tsBegin);
             fill(logits, tsBegin + maxInitialTimestampIndex + 1, logits.length);
         }
-        // When all timestamps together are likelier than any text token, force a timestamp.
-        double[] logprobs = Sampling.logSoftmax(logits);
-        double tsMass = Sampling.logSumExp(logprobs, tsBegin, logprobs.length);
-        double bestText = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < tsBegin; i++) {
-            bestText = Math.max(bestText, logprobs[i]);
-        }
-        if (tsMass > bestText) {
+        if (timestampLikelier(logits, tsBegin)) {
             fill(logits, 0, tsBegin);
         }
+    }
+
+    /**
+     * When all timestamps together are likelier than any text token, openai forces a timestamp. Both
+     * sides of its comparison of log-probs carry the same -logZ, so it is made on the logits: no
+     * log-softmax over the vocabulary.
+     */
+    static boolean timestampLikelier(float[] logits, int tsBegin) {
+        return Sampling.logSumExp(logits, tsBegin, logits.length) > Sampling.max(logits, 0, tsBegin);
     }
 
     private static void fill(float[] logits, int from, int to) {

@@ -9,15 +9,7 @@ final class Sampling {
     }
 
     static double[] logSoftmax(float[] logits) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float x : logits) {
-            max = Math.max(max, x);
-        }
-        double sum = 0;
-        for (float x : logits) {
-            sum += Math.exp(x - max);
-        }
-        double logZ = max + Math.log(sum);
+        double logZ = logSumExp(logits, 0, logits.length);
         double[] out = new double[logits.length];
         for (int i = 0; i < logits.length; i++) {
             out[i] = logits[i] - logZ;
@@ -25,19 +17,31 @@ final class Sampling {
         return out;
     }
 
-    static double logSumExp(double[] x, int from, int to) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int i = from; i < to; i++) {
-            max = Math.max(max, x[i]);
-        }
+    /** log Σ exp(x): a row's log-prob of token i is {@code x[i] - logSumExp(x)}, without a vocab-sized array. */
+    static double logSumExp(float[] x) {
+        return logSumExp(x, 0, x.length);
+    }
+
+    static double logSumExp(float[] x, int from, int to) {
+        double max = max(x, from, to);
         if (max == Double.NEGATIVE_INFINITY) {
             return max;
         }
         double sum = 0;
         for (int i = from; i < to; i++) {
-            sum += Math.exp(x[i] - max);
+            if (x[i] != Float.NEGATIVE_INFINITY) { // masked tokens add exp(-inf) = 0: skip the exp
+                sum += Math.exp(x[i] - max);
+            }
         }
         return max + Math.log(sum);
+    }
+
+    static double max(float[] x, int from, int to) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = from; i < to; i++) {
+            max = Math.max(max, x[i]);
+        }
+        return max;
     }
 
     static int argmax(float[] x) {

@@ -98,7 +98,7 @@ final class WindowDecode extends DecoderLane {
     protected boolean advance(float[][] output) {
         float[][] logits;
         if (selections == 0) {
-            noSpeechProb = Math.exp(Sampling.logSoftmax(output[0])[special.noSpeech()]);
+            noSpeechProb = Math.exp(output[0][special.noSpeech()] - Sampling.logSumExp(output[0]));
             logits = new float[rows][];
             for (int k = 0; k < rows; k++) {
                 logits[k] = output[1].clone();
@@ -117,26 +117,29 @@ final class WindowDecode extends DecoderLane {
     /** Picks every row's next token; true when decoding is complete. */
     private boolean select(float[][] logits) {
         int eot = special.eot();
-        double[][] logprobs = new double[rows][];
         for (int k = 0; k < rows; k++) {
             rules.apply(logits[k], tokens.get(k), sampleBegin);
-            logprobs[k] = Sampling.logSoftmax(logits[k]);
         }
         boolean completed;
         if (search != null) {
+            double[][] logprobs = new double[rows][];
+            for (int k = 0; k < rows; k++) {
+                logprobs[k] = Sampling.logSoftmax(logits[k]);
+            }
             BeamSearch.Step b = search.update(tokens, logprobs, sumLogprobs);
             tokens = b.tokens();
             sumLogprobs = b.sumLogprobs();
             reorder = isIdentity(b.sources()) ? null : b.sources();
             completed = b.completed();
         } else {
+            // One row needs only its chosen token's log-prob, logits[next] - logZ: no log-softmax array.
             completed = true;
             for (int k = 0; k < rows; k++) {
                 List<Integer> row = tokens.get(k);
                 boolean ended = row.get(row.size() - 1) == eot;
                 int next = ended ? eot : temperature == 0 ? Sampling.argmax(logits[k]) : Sampling.sample(logits[k], temperature, random);
                 if (!ended) {
-                    sumLogprobs[k] += logprobs[k][next];
+                    sumLogprobs[k] += logits[k][next] - Sampling.logSumExp(logits[k]);
                 }
                 row.add(next);
                 completed &= next == eot;
