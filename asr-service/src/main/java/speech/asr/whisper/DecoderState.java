@@ -47,7 +47,9 @@ public final class DecoderState implements AutoCloseable {
     private final Semaphore freeWindows;
     private final boolean[] windowInUse;
     private final AtomicLong bytesMoved = new AtomicLong();
-    private final long positionBytes; // K (or V) of one token of one row: layers × heads × head_dim floats
+    private final long positionBytes;
+    private final Views selfViews = new Views();
+    private final Views crossViews = new Views(); // K (or V) of one token of one row: layers × heads × head_dim floats
 
     public DecoderState(WhisperModel model, int rows, int windows) throws OrtException {
         this.model = model;
@@ -179,33 +181,28 @@ public final class DecoderState implements AutoCloseable {
             readRows[b] = Arrays.stream(reads[b]).asLongStream().toArray();
         }
         long moved = (tokens.length + 2L * batch + (long) windowRows.length * windowRows[0].length + (long) batch * reads[0].length) * Long.BYTES;
-        List<ResidentTensor> views = new ArrayList<>();
-        try {
-            Decoder.Caches caches = new Decoder.Caches(slotRange.views(selfK, views), slotRange.views(selfV, views),
-                    windowRange.views(crossK, views), windowRange.views(crossV, views));
-            try (Decoder.Outputs out = model.decoder().step(decoderBinding, tokens, longs(offsets), slotRange.relative(slots),
-                    windowRows, readRows, caches)) {
-                writeNewRows(out.newK().segment(), selfK, n, offsets, slots);
-                writeNewRows(out.newV().segment(), selfV, n, offsets, slots);
-                moved += 2L * batch * n * positionBytes;
-                MemorySegment logits = out.logits().segment();
-                int vocab = dims.nVocab();
-                float[][][] result = new float[batch][][];
-                for (int b = 0; b < batch; b++) {
-                    result[b] = new float[reads[b].length][];
-                    for (int i = 0; i < reads[b].length; i++) {
-                        long offset = ((long) b * reads[b].length + i) * vocab * Float.BYTES;
-                        result[b][i] = logits.asSlice(offset, (long) vocab * Float.BYTES).toArray(JAVA_FLOAT);
-                        moved += (long) vocab * Float.BYTES;
-                    }
+        Decoder.Caches caches = new Decoder.Caches(selfViews.of(slotRange, selfK), selfViews.of(slotRange, selfV),
+                crossViews.of(windowRange, crossK), crossViews.of(windowRange, crossV));
+        try (Decoder.Outputs out = model.decoder().step(decoderBinding, tokens, longs(offsets), slotRange.relative(slots),
+                windowRows, readRows, caches)) {
+            writeNewRows(out.newK().segment(), selfK, n, offsets, slots);
+            writeNewRows(out.newV().segment(), selfV, n, offsets, slots);
+            moved += 2L * batch * n * positionBytes;
+            MemorySegment logits = out.logits().segment();
+            int vocab = dims.nVocab();
+            float[][][] result = new float[batch][][];
+            for (int b = 0; b < batch; b++) {
+                result[b] = new float[reads[b].length][];
+                for (int i = 0; i < reads[b].length; i++) {
+                    long offset = ((long) b * reads[b].length + i) * vocab * Float.BYTES;
+                    result[b][i] = logits.asSlice(offset, (long) vocab * Float.BYTES).toArray(JAVA_FLOAT);
+                    moved += (long) vocab * Float.BYTES;
                 }
-                bytesMoved.addAndGet(moved);
-                return result;
-            } finally {
-                decoderBinding.clearOutputs();
             }
+            bytesMoved.addAndGet(moved);
+            return result;
         } finally {
-            closeAll(views);
+            decoderBinding.clearOutputs();
         }
     }
 
@@ -221,15 +218,36 @@ public final class DecoderState implements AutoCloseable {
             return Arrays.stream(used).mapToLong(u -> u - first).toArray();
         }
 
-        /** Views of the range of every layer's tensor, also added to {@code opened} for the caller to close. */
-        List<ResidentTensor> views(List<ResidentTensor> layers, List<ResidentTensor> opened) throws OrtException {
-            List<ResidentTensor> out = new ArrayList<>();
-            for (ResidentTensor t : layers) {
-                ResidentTensor view = t.slice(first, count);
-                opened.add(view);
-                out.add(view);
+    }
+
+    /**
+     * Views of one range of the layers' tensors, kept while calls use the same range (a request's rows
+     * keep their slots and window for its whole decode), so a token does not create and release them.
+     */
+    private static final class Views {
+        private final java.util.Map<List<ResidentTensor>, List<ResidentTensor>> byLayers = new java.util.IdentityHashMap<>();
+        private Range range;
+
+        List<ResidentTensor> of(Range wanted, List<ResidentTensor> layers) throws OrtException {
+            if (!wanted.equals(range)) {
+                close();
+                range = wanted;
             }
-            return out;
+            List<ResidentTensor> views = byLayers.get(layers);
+            if (views == null) {
+                views = new ArrayList<>();
+                byLayers.put(layers, views);
+                for (ResidentTensor t : layers) {
+                    views.add(t.slice(range.first(), range.count()));
+                }
+            }
+            return views;
+        }
+
+        void close() {
+            byLayers.values().forEach(DecoderState::closeAll);
+            byLayers.clear();
+            range = null;
         }
     }
 
@@ -321,6 +339,8 @@ public final class DecoderState implements AutoCloseable {
         try (IoBinding e = encoderBinding; IoBinding d = decoderBinding) {
             // both closed, even if one throws
         } finally {
+            selfViews.close();
+            crossViews.close();
             closeAll(selfK);
             closeAll(selfV);
             closeAll(crossK);

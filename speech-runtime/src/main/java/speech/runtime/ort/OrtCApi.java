@@ -13,8 +13,10 @@ import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodType;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * ONNX Runtime's C function table ({@code OrtApi}) reached with the Foreign Function &amp; Memory API,
@@ -87,8 +89,6 @@ public final class OrtCApi {
         BindOutput(137, status(ADDRESS, ADDRESS, ADDRESS)),
         /** BindOutputToDevice(OrtIoBinding*, const char* name, const OrtMemoryInfo*) */
         BindOutputToDevice(138, status(ADDRESS, ADDRESS, ADDRESS)),
-        /** GetBoundOutputNames(const OrtIoBinding*, OrtAllocator*, char** buffer, size_t** lengths, size_t* count) */
-        GetBoundOutputNames(139, status(ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS)),
         /** GetBoundOutputValues(const OrtIoBinding*, OrtAllocator*, OrtValue*** output, size_t* output_count) */
         GetBoundOutputValues(140, status(ADDRESS, ADDRESS, ADDRESS, ADDRESS)),
         /** void ClearBoundInputs(OrtIoBinding*) */
@@ -125,6 +125,7 @@ public final class OrtCApi {
 
     private final String version;
     private final MethodHandle getApi;
+    /** Each entry's downcall as {@code (Object[]) Object}, spread and adapted once: invokeWithArguments redid it on every call. */
     private final MethodHandle[] entries;
     private final MemorySegment defaultAllocator;
     /** Native objects created through this class and has not released yet: lets tests see that close frees. */
@@ -135,7 +136,7 @@ public final class OrtCApi {
         this.getApi = getApi;
         Linker linker = Linker.nativeLinker();
         this.entries = Arrays.stream(Fn.values())
-                .map(fn -> linker.downcallHandle(table.getAtIndex(ADDRESS, fn.index), fn.descriptor))
+                .map(fn -> spread(linker.downcallHandle(table.getAtIndex(ADDRESS, fn.index), fn.descriptor)))
                 .toArray(MethodHandle[]::new);
         String buildInfo = string((MemorySegment) invoke(Fn.GetBuildInfoString));
         if (!buildInfo.startsWith("ORT Build Info")) {
@@ -169,14 +170,19 @@ public final class OrtCApi {
 
     /** Calls an entry that returns {@code OrtStatus*}; a non-NULL status becomes an exception with ORT's message. */
     public void check(Fn fn, Object... arguments) throws OrtException {
-        check(fn.name(), fn, arguments);
+        check(fn::name, fn, arguments);
     }
 
     /** As {@link #check(Fn, Object...)}, the message starting with {@code what} (the call and what it was about). */
     public void check(String what, Fn fn, Object... arguments) throws OrtException {
+        check(() -> what, fn, arguments);
+    }
+
+    /** As {@link #check(String, Fn, Object...)}, the message made only on failure (hot calls: one bind per input per token). */
+    public void check(Supplier<String> what, Fn fn, Object... arguments) throws OrtException {
         MemorySegment status = (MemorySegment) invoke(fn, arguments);
         if (!MemorySegment.NULL.equals(status)) {
-            throw error(what, status);
+            throw error(what.get(), status);
         }
     }
 
@@ -210,7 +216,7 @@ public final class OrtCApi {
     /** Calls an entry that does not return a status (the Release* and Clear* functions, string getters). */
     public Object invoke(Fn fn, Object... arguments) {
         try {
-            return entries[fn.ordinal()].invokeWithArguments(arguments);
+            return (Object) entries[fn.ordinal()].invokeExact(arguments);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {
@@ -246,6 +252,11 @@ public final class OrtCApi {
         } finally {
             invoke(Fn.ReleaseStatus, status);
         }
+    }
+
+    private static MethodHandle spread(MethodHandle downcall) {
+        return downcall.asSpreader(Object[].class, downcall.type().parameterCount())
+                .asType(MethodType.methodType(Object.class, Object[].class));
     }
 
     private static Object[] append(Object[] leading, Object last) {

@@ -1,7 +1,6 @@
 package speech.runtime.ort.binding;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import ai.onnxruntime.OnnxTensorLike;
@@ -9,7 +8,6 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -35,7 +33,11 @@ public final class IoBinding implements AutoCloseable {
     private final MemorySegment binding;
     /** What is bound, kept reachable while ONNX Runtime may read or write its memory. */
     private final Map<String, Object> inputs = new HashMap<>();
-    private final Map<String, Object> outputs = new HashMap<>();
+    /** In binding order, which is the order of GetBoundOutputValues (ORT appends a new name, replaces a bound one in place). */
+    private final Map<String, Object> outputs = new LinkedHashMap<>();
+    /** Names as C strings, made once: a decoder step binds some twenty of them per token. */
+    private final Map<String, MemorySegment> cNames = new HashMap<>();
+    private final Arena cNameArena = Arena.ofShared();
     private boolean closed;
 
     private IoBinding(Graph graph, MemorySegment binding) {
@@ -102,13 +104,19 @@ public final class IoBinding implements AutoCloseable {
             } finally {
                 api.check(Fn.AllocatorFree, allocator, values);
             }
+            if (count != outputs.size()) {
+                for (MemorySegment value : raw) {
+                    api.invoke(Fn.ReleaseValue, value);
+                }
+                throw new IllegalStateException("ONNX Runtime returned " + count + " bound outputs of graph " + graph.name()
+                        + ", bound here: " + outputs.keySet());
+            }
             Map<String, ResidentTensor> byName = new LinkedHashMap<>();
             int next = 0; // values from here on are not owned by a ResidentTensor yet
             try {
-                String[] names = outputNames(api, allocator, arena);
-                while (next < count) {
+                for (Map.Entry<String, Object> bound : outputs.entrySet()) {
                     int i = next++;
-                    byName.put(names[i], ResidentTensor.own(raw[i]));
+                    byName.put(bound.getKey(), ResidentTensor.own(raw[i]));
                 }
             } catch (OrtException | RuntimeException e) {
                 new BoundOutputs(byName).close();
@@ -153,13 +161,14 @@ public final class IoBinding implements AutoCloseable {
             inputs.clear();
             outputs.clear();
             OrtCApi.get().release(Fn.ReleaseIoBinding, binding);
+            cNameArena.close();
         }
     }
 
     private void run(MemorySegment runOptions) throws OrtException {
         checkOpen();
         graph.withSession(s -> {
-            OrtCApi.get().check("RunWithBinding of graph " + graph.name(), Fn.RunWithBinding, NativeHandles.session(s), runOptions, binding);
+            OrtCApi.get().check(() -> "RunWithBinding of graph " + graph.name(), Fn.RunWithBinding, NativeHandles.session(s), runOptions, binding);
             return null;
         });
     }
@@ -168,43 +177,12 @@ public final class IoBinding implements AutoCloseable {
         checkOpen();
         // Under the graph's guard: the binding points into the session, which must not be freed meanwhile.
         graph.withSession(s -> {
-            try (Arena arena = Arena.ofConfined()) {
-                OrtCApi.get().check(fn + " " + name + " of graph " + graph.name(), fn, binding, arena.allocateFrom(name), what);
-            }
+            MemorySegment cName = cNames.computeIfAbsent(name, cNameArena::allocateFrom);
+            OrtCApi.get().check(() -> fn + " " + name + " of graph " + graph.name(), fn, binding, cName, what);
             return null;
         });
         bound.put(name, owner);
         return this;
-    }
-
-    /** The output names in the order GetBoundOutputValues returns the values. */
-    private String[] outputNames(OrtCApi api, MemorySegment allocator, Arena arena) throws OrtException {
-        MemorySegment bufferOut = arena.allocate(ADDRESS);
-        MemorySegment lengthsOut = arena.allocate(ADDRESS);
-        MemorySegment countOut = arena.allocate(JAVA_LONG);
-        api.check(Fn.GetBoundOutputNames, binding, allocator, bufferOut, lengthsOut, countOut);
-        int count = (int) countOut.get(JAVA_LONG, 0);
-        MemorySegment lengths = lengthsOut.get(ADDRESS, 0).reinterpret(count * JAVA_LONG.byteSize());
-        MemorySegment buffer = bufferOut.get(ADDRESS, 0);
-        try {
-            long total = 0;
-            for (int i = 0; i < count; i++) {
-                total += lengths.getAtIndex(JAVA_LONG, i);
-            }
-            // one buffer of all names back to back, without terminators
-            byte[] chars = buffer.reinterpret(total).toArray(JAVA_BYTE);
-            String[] names = new String[count];
-            int offset = 0;
-            for (int i = 0; i < count; i++) {
-                int length = (int) lengths.getAtIndex(JAVA_LONG, i);
-                names[i] = new String(chars, offset, length, StandardCharsets.UTF_8);
-                offset += length;
-            }
-            return names;
-        } finally {
-            api.check(Fn.AllocatorFree, allocator, buffer);
-            api.check(Fn.AllocatorFree, allocator, lengths);
-        }
     }
 
     private void checkOpen() {
