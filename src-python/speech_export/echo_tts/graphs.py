@@ -31,6 +31,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ..ort_ops import MultiHeadAttention
 from . import upstream
 
 NEG_INF = float("-inf")
@@ -113,26 +114,6 @@ def _adaln(adaln, x, cond_embed, width: int):
     gate = adaln.gate_up(adaln.gate_down(F.silu(gate))) + gate
     y = _RmsNorm.apply(x.float(), adaln.eps, width) * (scale + 1) + shift
     return y.to(x.dtype), torch.tanh(gate)
-
-
-class _MultiHeadAttention(torch.autograd.Function):
-    """softmax(q kᵀ/√d + key mask) v with q [B, S, H·D], k and v [B, L, H·D], key_mask int32 [B, L] (1 = may
-    attend; every row has a visible key). Exported as ONNX Runtime's com.microsoft.MultiHeadAttention (its
-    masked keys get -10000 added, which exp() takes to 0 in fp32, as -inf); in torch the same arithmetic."""
-
-    @staticmethod
-    def forward(ctx, q, k, v, key_mask, num_heads: int, head_dim: int):
-        b, s, l = q.shape[0], q.shape[1], k.shape[1]  # attention() scales by 1/√head_dim, as the symbolic
-        heads = lambda t, n: t.reshape(b, n, num_heads, -1).transpose(1, 2)  # noqa: E731
-        o = attention(heads(q, s), heads(k, l), heads(v, l), key_mask[:, None, None, :].bool())
-        return o.transpose(1, 2).reshape(b, s, -1)
-
-    @staticmethod
-    def symbolic(g, q, k, v, key_mask, num_heads: int, head_dim: int):
-        from torch.onnx import symbolic_opset9
-        out = g.op("com.microsoft::MultiHeadAttention", q, k, v, symbolic_opset9.unused(g), key_mask,
-                   num_heads_i=num_heads, scale_f=1.0 / math.sqrt(head_dim))
-        return out.setType(q.type())  # the output is shaped as q: keeps the graph's output shape [B, S, 80] known
 
 
 # ---------------------------------------------------------------- text / speaker encoders
@@ -235,7 +216,7 @@ class DitStep(nn.Module):
         # Logits in fp32 whatever the weights' dtype (reduced-precision q·k can overflow fp16: keys reach ~500).
         k_all = torch.cat([k.float(), k_cond.expand(b, -1, -1)], dim=1)
         v_all = torch.cat([v.float(), v_cond.float().expand(b, -1, -1)], dim=1)
-        o = _MultiHeadAttention.apply(q.float(), k_all, v_all, key_mask, attn.num_heads, attn.head_dim).to(v.dtype)
+        o = MultiHeadAttention.apply(q.float(), k_all, v_all, key_mask, attn.num_heads, attn.head_dim).to(v.dtype)
         return attn.wo(o * torch.sigmoid(gate))
 
     def forward(self, x, t, text_mask, speaker_mask, text_k, text_v, speaker_k, speaker_v, spk_kv_scale):

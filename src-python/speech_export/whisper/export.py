@@ -83,7 +83,8 @@ def export_graphs(model, out: Path, heads: list[list[int]], eot: int) -> dict[st
         enc = EncoderGraph(model)
         torch.onnx.export(enc, (feats,), str(tmp / "encoder.onnx"), input_names=["input_features"],
                           output_names=contract.encoder_outputs(n_layer), dynamic_axes=contract.encoder_axes(n_layer),
-                          opset_version=OPSET, dynamo=False, do_constant_folding=True)
+                          opset_version=OPSET, dynamo=False, do_constant_folding=True,
+                          custom_opsets={"com.microsoft": 1})
         resave(tmp / "encoder.onnx", out / "encoder.onnx", io_shapes(cfg)["encoder"])
         times["encoder"] = time.perf_counter() - t
 
