@@ -41,6 +41,14 @@ public interface RuntimeConfig {
         int interOpThreads();
 
         /**
+         * Whether idle intra-op threads spin waiting for the next operator (ONNX Runtime's default) or sleep. Off:
+         * the services run several sessions at once, and on 2 cores the ASR was 16 % faster on 21 short clips and
+         * 7 % on the 173 s file without spinning (bench/README.md). Env SPEECH_ORT_ALLOW_SPINNING.
+         */
+        @WithDefault("false")
+        boolean allowSpinning();
+
+        /**
          * Bound of the CUDA memory arena per session, in bytes; 0 = none. Set it below the GPU's memory
          * minus what other processes on the GPU need, so a long input fails alone instead of starving them.
          */

@@ -23,7 +23,7 @@ public class RuntimeProducers {
     OrtSessions ortSessions(RuntimeConfig config) {
         RuntimeConfig.Ort ort = config.ort();
         return new OrtSessions(new OrtSettings(ort.provider().name().toLowerCase(Locale.ROOT), ort.deviceId(), ort.intraOpThreads(), ort.interOpThreads(),
-                ort.gpuMemLimitBytes()));
+                ort.gpuMemLimitBytes(), ort.allowSpinning()));
     }
 
     @Produces

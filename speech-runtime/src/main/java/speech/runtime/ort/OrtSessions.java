@@ -92,6 +92,9 @@ public final class OrtSessions {
         if (settings.interOpThreads() > 0) {
             options.setInterOpNumThreads(settings.interOpThreads());
         }
+        // Several sessions (encoder, decoder, VAD; DiT and codec) run at once on the same cores: spinning
+        // threads of an idle pool would take those cores from the pool that has work.
+        options.addConfigEntry("session.intra_op.allow_spinning", settings.allowSpinning() ? "1" : "0");
         String provider = "CPUExecutionProvider";
         if (settings.wantsCuda()) {
             String reason = cudaUnavailableReason();

@@ -14,13 +14,19 @@ import java.util.Set;
  * @param intraOpThreads threads inside one operator; 0 lets ONNX Runtime choose
  * @param interOpThreads threads across independent operators; 0 lets ONNX Runtime choose
  * @param gpuMemLimitBytes bound of the CUDA provider's memory arena; 0 = no bound (ONNX Runtime's default)
+ * @param allowSpinning  whether idle intra-op threads spin waiting for work (ONNX Runtime's default) or sleep (ours)
  */
-public record OrtSettings(String provider, int deviceId, int intraOpThreads, int interOpThreads, long gpuMemLimitBytes) {
+public record OrtSettings(String provider, int deviceId, int intraOpThreads, int interOpThreads, long gpuMemLimitBytes,
+                          boolean allowSpinning) {
 
     private static final Set<String> PROVIDERS = Set.of("auto", "cuda", "cpu");
 
     public OrtSettings(String provider, int deviceId, int intraOpThreads, int interOpThreads) {
         this(provider, deviceId, intraOpThreads, interOpThreads, 0);
+    }
+
+    public OrtSettings(String provider, int deviceId, int intraOpThreads, int interOpThreads, long gpuMemLimitBytes) {
+        this(provider, deviceId, intraOpThreads, interOpThreads, gpuMemLimitBytes, false);
     }
 
     public OrtSettings {
