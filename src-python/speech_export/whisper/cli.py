@@ -10,7 +10,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="Hugging Face id, HF folder, CTranslate2 folder, or CTranslate2 model.bin parts (comma-separated)")
     p.add_argument("--out", required=True, help="output folder")
     p.add_argument("--precision", choices=["fp32", "fp16"], default="fp32")
-    p.add_argument("--quantize", choices=["int8"], default=None, help="ORT dynamic weight-only int8 (fp32 only)")
+    p.add_argument("--quantize", choices=["int8"], default=None, help="int8 weights (fp32 only)")
     p.add_argument("--model-name", default=None, help="name in the manifest (default: from the checkpoint)")
     p.add_argument("--parity-audio", default=None, help="clip for the parity check (default: shared en_jfk.wav)")
     p.add_argument("--parity-steps", type=int, default=20, help="greedy decoder steps compared")

@@ -128,23 +128,34 @@ def _fold_transposed_weights(src: Path, dst: Path) -> list[str]:
     return [n.name for n in model.graph.node if n.op_type == "MatMul" and n.input[1] in folded]
 
 
-def _quantize_weights_only(src: Path, dst: Path, nodes: list[str]) -> None:
-    """8-bit weights in blocks of 32 (MatMulNBits), activations quantized per block too: the vocabulary
-    projection's activations are too spread for quantize_dynamic's one scale per tensor (its greedy
-    tokens left the fp32 ones within 3 steps), and this reads a quarter of the fp32 bytes per call."""
+def _quantize_weights_only(src: Path, dst: Path, nodes: list[str], external: bool = False) -> None:
+    """8-bit weights in blocks of 32 (MatMulNBits), activations quantized per block of each row: a row's
+    result does not depend on the other rows in the call, and the vocabulary projection's spread
+    activations keep their precision (quantize_dynamic's one scale per tensor left the fp32 greedy
+    tokens within 3 steps); reads a quarter of the fp32 bytes per call."""
     import onnx
     from onnxruntime.quantization.matmul_nbits_quantizer import DefaultWeightOnlyQuantConfig, MatMulNBitsQuantizer
 
     config = DefaultWeightOnlyQuantConfig(block_size=32, is_symmetric=True, bits=8, accuracy_level=4)
     quantizer = MatMulNBitsQuantizer(onnx.load(str(src)), nodes_to_include=nodes, algo_config=config)
     quantizer.process()
-    quantizer.model.save_model_to_file(str(dst))
+    quantizer.model.save_model_to_file(str(dst), use_external_data_format=external)
+
+
+def _constant_weight_matmuls(path: Path) -> list[str]:
+    import onnx
+
+    model = onnx.load(str(path), load_external_data=False)
+    weights = {i.name for i in model.graph.initializer}
+    return [n.name for n in model.graph.node if n.op_type == "MatMul" and n.input[1] in weights]
 
 
 def quantize_int8(out: Path) -> None:
-    """ORT dynamic quantization: int8 MatMul weights, activations quantized at run time; the tied
-    vocabulary projection (the largest weight a decoder call reads, tiny.en: 80 MB fp32) as 8-bit
-    weight blocks."""
+    """int8 MatMul weights. The decoder batches rows of different requests in one call, so all its
+    MatMuls are MatMulNBits (per-row activation blocks): quantize_dynamic's one activation scale over
+    the whole batch made a request's tokens depend on its batch mates (issue 9). The encoder runs one
+    window per call (speech.engine.asr-encoder.rows=1) and the aligner one request per call (AlignStep),
+    so they keep ORT dynamic quantization, activations quantized at run time."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     for name in ("encoder.onnx", "decoder.onnx", "alignment.onnx"):
@@ -157,10 +168,13 @@ def quantize_int8(out: Path) -> None:
             if not big:  # a graph with external data is quantized as it is (its projection is a small share)
                 src = Path(tmp) / ("folded-" + name)
                 projections = _fold_transposed_weights(target, src)
-            quantize_dynamic(src, dst, weight_type=QuantType.QInt8, op_types_to_quantize=["MatMul"], per_channel=True,
-                             nodes_to_exclude=projections, use_external_data_format=big)
-            if projections:
-                _quantize_weights_only(dst, dst, projections)
+            if name == "decoder.onnx":
+                _quantize_weights_only(src, dst, _constant_weight_matmuls(src), external=big)
+            else:
+                quantize_dynamic(src, dst, weight_type=QuantType.QInt8, op_types_to_quantize=["MatMul"],
+                                 per_channel=True, nodes_to_exclude=projections, use_external_data_format=big)
+                if projections:
+                    _quantize_weights_only(dst, dst, projections)
             resave(dst, target)
 
 

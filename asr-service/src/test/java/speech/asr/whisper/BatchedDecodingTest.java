@@ -13,19 +13,24 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import speech.runtime.audio.FfmpegDecoder;
 import speech.runtime.engine.EngineLimits;
 import speech.runtime.engine.EngineStats;
 import speech.runtime.engine.Job;
 import speech.runtime.testing.TestData;
 
-/** Requests batched together by the engine decode exactly the tokens each decodes alone. */
+/**
+ * Requests batched together by the engine decode exactly the tokens each decodes alone, fp32 and int8
+ * (an int8 decoder quantizing activations with one scale over the whole batch failed this: issue 9).
+ */
 class BatchedDecodingTest {
 
-    @Test
-    void batchedEqualsAloneOnTheSharedEnglishClips() throws Exception {
-        WhisperModel model = Models.get("tiny.en");
+    @ParameterizedTest
+    @ValueSource(strings = {"tiny.en", "tiny.en-int8"})
+    void batchedEqualsAloneOnTheSharedEnglishClips(String id) throws Exception {
+        WhisperModel model = Models.get(id);
         List<Path> clips;
         try (Stream<Path> files = Files.list(TestData.speech("short"))) {
             clips = files.filter(p -> p.getFileName().toString().startsWith("en_")).sorted().toList();
@@ -63,9 +68,10 @@ class BatchedDecodingTest {
      * of several windows (greedy rows and a beam's five rows sharing one window): each window's tokens
      * equal its tokens decoded alone.
      */
-    @Test
-    void windowsDecodedTogetherEqualEachAlone() throws Exception {
-        WhisperModel model = Models.get("tiny.en");
+    @ParameterizedTest
+    @ValueSource(strings = {"tiny.en", "tiny.en-int8"})
+    void windowsDecodedTogetherEqualEachAlone(String id) throws Exception {
+        WhisperModel model = Models.get(id);
         List<Path> clips;
         try (Stream<Path> files = Files.list(TestData.speech("short"))) {
             clips = files.filter(p -> p.getFileName().toString().startsWith("en_")).sorted().limit(6).toList();
