@@ -24,7 +24,16 @@ def up_to_date(out: Path, checkpoint: str) -> bool:
         sha = resolve(checkpoint).sha256
     except UserError:
         return False
-    return manifest.get("source", {}).get("sha256") == sha and not verify_files(out, manifest)
+    return manifest.get("source", {}).get("sha256") == sha and not verify_files(out, manifest) \
+        and not (manifest.get("quantization") == "int8" and _batch_scaled_decoder(out))
+
+
+def _batch_scaled_decoder(out: Path) -> bool:
+    """An int8 decoder exported before issue 9: one activation scale over all rows of a call."""
+    import onnx
+
+    graph = onnx.load(str(out / "decoder.onnx"), load_external_data=False).graph
+    return any(n.op_type == "DynamicQuantizeLinear" for n in graph.node)
 
 
 if __name__ == "__main__":
