@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,8 +28,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * The clients users really point at these services, against both packaged jars, each started once for
  * all of them: the official OpenAI SDKs (Python and Node), the OpenAPI linter on the served documents,
- * and Swagger UI in Chromium. Each suite runs as its own process; its output is printed and a non-zero
- * exit fails the test with that output.
+ * the generated Java clients, and Swagger UI in Chromium (Playwright for Java). The SDK and linter suites run
+ * as their own processes; their output is printed and a non-zero exit fails the test with that output.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class) // quick checks first: a broken document fails in seconds
 class ConformanceIT {
@@ -73,10 +77,79 @@ class ConformanceIT {
         run(List.of("node", "--test", "--test-reporter=spec", "src/test/js/openai-sdk.test.mjs"), BASE);
     }
 
+    /**
+     * Swagger UI in a real browser (Debian's chromium through Playwright for Java): "Try it out" uploads a recording
+     * to /v1/audio/transcriptions and shows the transcript; on the TTS service it creates a voice and speaks with it.
+     * Screenshots in target/swagger-ui.
+     */
     @Test
     @Order(3)
     void swaggerUiInChromium() throws Exception {
-        run(List.of("node", "src/test/js/swagger-ui.mjs"), BASE);
+        Path shots = Files.createDirectories(BASE.resolve("target/swagger-ui"));
+        Path jfk = Path.of(SHARED, "speech", "short", "en_jfk.wav");
+        try (Chromium chromium = Chromium.launch(List.of())) {
+            Page page = chromium.browser.newPage(new Browser.NewPageOptions().setViewportSize(1400, 1800));
+            page.setDefaultTimeout(60_000);
+
+            // ASR: upload a recording, read the transcript in the response body
+            page.navigate(asr.url + "/q/swagger-ui");
+            Locator transcribe = tryItOut(page, "post", "/v1/audio/transcriptions");
+            formField(transcribe, "file").locator("input[type=file]").setInputFiles(jfk);
+            // the form offers timestamp_granularities[]=segment, which goes with verbose_json
+            formField(transcribe, "response_format").locator("select").selectOption("verbose_json");
+            Locator t = execute(transcribe);
+            page.screenshot(new Page.ScreenshotOptions().setPath(shots.resolve("asr-transcription.png")).setFullPage(true));
+            assertEquals(200, status(t), t.first().innerText());
+            String body = t.locator(".response-col_description .microlight, .response-col_description pre").first().innerText().toLowerCase();
+            assertTrue(body.contains("ask not what your country can do for you"), body);
+
+            // TTS: create a voice from the same recording, then speak with it by name
+            page.navigate(tts.url + "/q/swagger-ui");
+            Locator create = tryItOut(page, "post", "/v1/voices");
+            formField(create, "name").locator("input[type=text]").fill("swagger-jfk");
+            formField(create, "file").locator("input[type=file]").setInputFiles(jfk);
+            Locator c = execute(create);
+            page.screenshot(new Page.ScreenshotOptions().setPath(shots.resolve("tts-voice-created.png")).setFullPage(true));
+            assertEquals(201, status(c), c.first().innerText());
+
+            Locator speak = tryItOut(page, "post", "/v1/audio/speech");
+            speak.locator("textarea.body-param__text").fill(new ObjectMapper().writeValueAsString(
+                    Map.of("model", "tts-1", "input", "Hello from Swagger.", "voice", "swagger-jfk")));
+            Locator s = execute(speak);
+            page.screenshot(new Page.ScreenshotOptions().setPath(shots.resolve("tts-speech.png")).setFullPage(true));
+            assertEquals(200, status(s), s.first().innerText());
+            // Swagger UI renders an audio answer as a player (or a download link) and shows its real type
+            String headers = s.locator(".response-col_description").first().innerText().toLowerCase();
+            assertTrue(headers.contains("content-type: audio/mpeg"), headers);
+            assertTrue(s.locator("audio, a[download]").count() > 0, "no audio player or download link");
+        }
+    }
+
+    /** Opens one operation's block, presses "Try it out" and returns the block. */
+    static Locator tryItOut(Page page, String method, String route) {
+        Locator block = page.locator(".opblock-" + method).filter(new Locator.FilterOptions()
+                .setHas(page.locator(".opblock-summary-path[data-path=\"" + route + "\"]"))).first();
+        block.locator(".opblock-summary").first().click();
+        block.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Try it out")).click();
+        return block;
+    }
+
+    /** Presses Execute and waits for the live response; returns the block's response rows. */
+    static Locator execute(Locator block) {
+        block.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Execute")).click();
+        Locator live = block.locator(".live-responses-table .response");
+        live.first().waitFor(new Locator.WaitForOptions().setTimeout(300_000));
+        return live;
+    }
+
+    /** The status code of a live response. */
+    static int status(Locator live) {
+        return Integer.parseInt(live.locator(".response-col_status").first().innerText().trim());
+    }
+
+    /** A multipart field of the request body (Swagger UI renders each as a table row named after the property). */
+    static Locator formField(Locator block, String name) {
+        return block.locator("tr[data-property-name=\"" + name + "\"]");
     }
 
     @Test
@@ -185,17 +258,13 @@ class ConformanceIT {
         Files.delete(file.toPath());
     }
 
+    /** Runs one suite, told the services' URLs; its output is printed, a non-zero exit fails. */
     static void run(List<String> command, Path dir) throws IOException, InterruptedException {
-        run(command, dir, Map.of("ASR_URL", asr.url, "TTS_URL", tts.url, "SCREENSHOTS", BASE.resolve("target/swagger-ui").toString()));
-    }
-
-    /** Runs one suite with {@code env} (the services' URLs, where screenshots go); its output is printed, a non-zero exit fails. */
-    static void run(List<String> command, Path dir, Map<String, String> env) throws IOException, InterruptedException {
         Files.createDirectories(BASE.resolve("target"));
         Path out = Files.createTempFile(BASE.resolve("target"), "suite", ".log");
         ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(command)).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(out.toFile());
-        pb.environment().putAll(env);
+        pb.environment().putAll(Map.of("ASR_URL", asr.url, "TTS_URL", tts.url));
         pb.environment().put("SPEECH_SHARED_DIR", SHARED);
         pb.environment().putAll(Map.of("REDOCLY_TELEMETRY", "off", "REDOCLY_SUPPRESS_UPDATE_NOTICE", "true", "NO_COLOR", "1"));
         Process p = pb.start();
