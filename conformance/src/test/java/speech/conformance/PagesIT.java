@@ -152,16 +152,23 @@ class PagesIT {
         return open(url, false);
     }
 
+    /** The Speak page linked to with a voice (as the Voices page does): that voice is chosen. */
+    Page openSpeak(String voiceId) {
+        Page page = open(TTS + "/ui/speak.html?voice=" + voiceId);
+        assertEquals(voiceId, page.getByLabel("Voice").inputValue());
+        return page;
+    }
+
     static void shot(Page page, String name) {
         page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve(name + ".png")).setFullPage(true));
     }
 
-    /** POST /v1/voices from a file; the new voice. */
-    static JsonNode createVoice(String name) throws IOException {
+    /** POST /v1/voices from a file; the new voice's id. */
+    static String createVoice(String name) throws IOException {
         APIResponse r = api.post(TTS + "/v1/voices", RequestOptions.create().setMultipart(FormData.create().set("name", name)
                 .set("file", new FilePayload(JFK.getFileName().toString(), "audio/wav", Files.readAllBytes(JFK)))));
         assertEquals(201, r.status(), r.text());
-        return JSON.readTree(r.text());
+        return JSON.readTree(r.text()).path("id").asText();
     }
 
     /** A quick generation through the API (few steps, short window); its id. */
@@ -255,6 +262,11 @@ class PagesIT {
         Path file = tmp.resolve(d.suggestedFilename());
         d.saveAs(file);
         return new Downloaded(d.suggestedFilename(), Files.readAllBytes(file));
+    }
+
+    /** A file named like audio that holds text. */
+    static Path textFile(String name, String text) throws IOException {
+        return Files.writeString(tmp.resolve(name), text);
     }
 
     /** Whether a page's audio element starts playing (its play() promise resolves). */
@@ -372,8 +384,7 @@ class PagesIT {
     @Order(4)
     @DisplayName("voices error: a file that is not audio gets the service's message, not JSON")
     void voicesFileNotAudio() throws IOException {
-        Path notAudio = tmp.resolve("notes.wav");
-        Files.writeString(notAudio, "these are meeting notes, not a recording\n".repeat(50));
+        Path notAudio = textFile("notes.wav", "these are meeting notes, not a recording\n".repeat(50));
         Page page = open(TTS + "/ui/voices.html");
         exactLabel(page, "Name").fill("page-notes");
         page.getByLabel("Upload a file").setInputFiles(notAudio);
@@ -404,9 +415,8 @@ class PagesIT {
     @Order(6)
     @DisplayName("speak: counted text, voice, advanced defaults, streamed playback, stored result, download in each format, round-trip score")
     void speakMainFlow() throws IOException {
-        String voiceId = createVoice("speak-jfk").path("id").asText();
-        Page page = open(TTS + "/ui/speak.html?voice=" + voiceId);
-        assertEquals(voiceId, page.getByLabel("Voice").inputValue());
+        String voiceId = createVoice("speak-jfk");
+        Page page = openSpeak(voiceId);
         String text = "Ask not what your country can do for you.";
         exactLabel(page, "Text").fill(text);
         assertEquals(text.length() + " / 300 characters", page.locator("#count").innerText());
@@ -466,9 +476,8 @@ class PagesIT {
     @Order(8)
     @DisplayName("speak error: a voice deleted meanwhile gets the service's message and leaves the list")
     void speakUnknownVoice() throws IOException {
-        String voiceId = createVoice("speak-gone").path("id").asText();
-        Page page = open(TTS + "/ui/speak.html?voice=" + voiceId);
-        assertEquals(voiceId, page.getByLabel("Voice").inputValue());
+        String voiceId = createVoice("speak-gone");
+        Page page = openSpeak(voiceId);
         assertEquals(204, api.delete(TTS + "/v1/voices/" + voiceId).status());
         exactLabel(page, "Text").fill("Nobody is here.");
         exactButton(page, "Speak").click();
@@ -483,7 +492,7 @@ class PagesIT {
     @Order(9)
     @DisplayName("history: newest first with text, voice, length, time taken and score; plays, downloads, pages, deletes")
     void historyMainFlow() throws IOException {
-        String voiceId = createVoice("history-jfk").path("id").asText();
+        String voiceId = createVoice("history-jfk");
         List<String> ids = new ArrayList<>();
         for (int i = 1; i <= 12; i++) {
             ids.add(generate("History line number " + i + ".", voiceId));
@@ -613,8 +622,7 @@ class PagesIT {
     @Order(14)
     @DisplayName("transcribe error: a file that is not audio gets the service's message")
     void transcribeFileNotAudio() throws IOException {
-        Path notAudio = tmp.resolve("slides.mp3");
-        Files.writeString(notAudio, "not a recording at all\n".repeat(40));
+        Path notAudio = textFile("slides.mp3", "not a recording at all\n".repeat(40));
         Page page = open(ASR + "/ui/transcribe.html");
         page.getByLabel(Pattern.compile("Drop an audio or video file")).setInputFiles(notAudio);
         exactButton(page, "Transcribe").click();
