@@ -75,10 +75,11 @@ public final class Transcriber {
             throw new IllegalArgumentException("model " + model.id() + " is English-only and cannot translate");
         }
         double duration = samples.length / (double) model.spec().audio().sampleRate();
-        List<SilenceSplitter.Piece> pieces = speechOnly(splitter.split(samples), samples, options);
+        List<SilenceSplitter.Piece> pieces = splitter.split(samples);
+        // With VAD on, each piece waits only for the VAD up to its own end (see Vad.Scan), not for the whole file's.
+        Vad.Scan speech = options.vadFilter() && model.vad().isPresent() ? model.vad().get().scan(samples) : null;
         // Per-window detection (multilingual) leaves the language to each window; else it is found once, on the first piece.
-        String language = pieces.isEmpty() || perWindowLanguage(options) ? languageOrDefault(options)
-                : language(job, samples, pieces.get(0), options);
+        String language = perWindowLanguage(options) ? languageOrDefault(options) : language(job, samples, pieces, speech, options);
 
         // Encoded once here; each piece starts its own context from it.
         List<Integer> promptTokens = options.initialPrompt() == null || options.initialPrompt().isBlank()
@@ -89,7 +90,8 @@ public final class Transcriber {
             futures.add(pool.submit(() -> {
                 running.acquire();
                 try {
-                    return transcribePiece(job, samples, piece, options, language, promptTokens);
+                    SilenceSplitter.Piece spoken = speechOnly(piece, speech);
+                    return spoken == null ? List.<Segment>of() : transcribePiece(job, samples, spoken, options, language, promptTokens);
                 } finally {
                     running.release();
                 }
@@ -207,34 +209,28 @@ public final class Transcriber {
     }
 
     /**
-     * With VAD on (and shipped with the model): each piece trimmed to the speech regions in it, pieces
-     * without speech dropped. Cuts stay where the splitter put them, so nothing is lost or repeated.
+     * With VAD on (and shipped with the model): the piece trimmed to the speech regions in it, null when
+     * it has none. Cuts stay where the splitter put them, so nothing is lost or repeated.
      */
-    private List<SilenceSplitter.Piece> speechOnly(List<SilenceSplitter.Piece> pieces, float[] samples, DecodingOptions o) {
-        if (!o.vadFilter() || model.vad().isEmpty()) {
-            return pieces;
+    private SilenceSplitter.Piece speechOnly(SilenceSplitter.Piece piece, Vad.Scan speech) {
+        if (speech == null) {
+            return piece;
         }
-        List<Vad.Region> speech;
+        List<Vad.Region> regions;
         try {
-            speech = model.vad().get().speech(samples);
+            regions = speech.before(piece.end());
         } catch (OrtException e) {
             throw new IllegalStateException("voice activity detection failed: " + e.getMessage(), e);
         }
-        List<SilenceSplitter.Piece> out = new ArrayList<>();
-        for (SilenceSplitter.Piece piece : pieces) {
-            int start = Integer.MAX_VALUE;
-            int end = Integer.MIN_VALUE;
-            for (Vad.Region r : speech) {
-                if (r.end() > piece.start() && r.start() < piece.end()) {
-                    start = Math.min(start, Math.max(piece.start(), r.start()));
-                    end = Math.max(end, Math.min(piece.end(), r.end()));
-                }
-            }
-            if (end - start >= model.spec().audio().hopLength()) {
-                out.add(new SilenceSplitter.Piece(start, end));
+        int start = Integer.MAX_VALUE;
+        int end = Integer.MIN_VALUE;
+        for (Vad.Region r : regions) {
+            if (r.end() > piece.start() && r.start() < piece.end()) {
+                start = Math.min(start, Math.max(piece.start(), r.start()));
+                end = Math.max(end, Math.min(piece.end(), r.end()));
             }
         }
-        return out;
+        return end - start >= model.spec().audio().hopLength() ? new SilenceSplitter.Piece(start, end) : null;
     }
 
     /** Touching segments get their shared boundary moved into the nearby pause (see SilenceSplitter#alignBoundary). */
@@ -254,9 +250,16 @@ public final class Transcriber {
         return out;
     }
 
-    /** The requested language, or the likeliest one on the first piece (multilingual models). */
-    private String language(Job<?, ?> job, float[] samples, SilenceSplitter.Piece first, DecodingOptions o) {
+    /** The requested language, or the likeliest one on the first piece with speech (multilingual models). */
+    private String language(Job<?, ?> job, float[] samples, List<SilenceSplitter.Piece> pieces, Vad.Scan speech, DecodingOptions o) {
         if (o.language() != null || !model.spec().multilingual()) {
+            return languageOrDefault(o);
+        }
+        SilenceSplitter.Piece first = null;
+        for (int i = 0; i < pieces.size() && first == null; i++) {
+            first = speechOnly(pieces.get(i), speech);
+        }
+        if (first == null) {
             return languageOrDefault(o);
         }
         float[] mel = model.logMel().compute(samples, first.start(), first.end());

@@ -31,7 +31,8 @@ public final class Vad implements AutoCloseable {
     static final int CHUNK = 512;
     private static final int CONTEXT = 64;
     private static final int STATE = 128;
-    private static final int ROWS_PER_CALL = 10_000;
+    /** Chunks per call (8.2 s): a {@link Scan} and {@link #probabilities} make the same calls, so the same probabilities. */
+    private static final int ROWS_PER_CALL = 256;
     private static final double THRESHOLD = 0.5;
     private static final double NEG_THRESHOLD = THRESHOLD - 0.15;
     private static final int MIN_SILENCE = 2 * 16_000;
@@ -53,6 +54,11 @@ public final class Vad implements AutoCloseable {
         return regions(probabilities(samples), samples.length);
     }
 
+    /** The speech regions of {@code samples}, found call by call as far as a caller needs them (see {@link Scan}). */
+    public Scan scan(float[] samples) {
+        return new Scan(samples);
+    }
+
     /**
      * One probability per chunk of 512 samples (the last zero-padded), each chunk fed with the 64
      * samples before it as context, the LSTM state carried across calls.
@@ -62,22 +68,63 @@ public final class Vad implements AutoCloseable {
      * </ul>
      */
     float[] probabilities(float[] samples) throws OrtException {
-        int chunks = samples.length / CHUNK + 1;
-        float[] probs = new float[chunks];
-        float[][] state = {new float[STATE], new float[STATE]};
-        for (int first = 0; first < chunks; first += ROWS_PER_CALL) {
-            int rows = Math.min(ROWS_PER_CALL, chunks - first);
+        Scan scan = new Scan(samples);
+        while (scan.done < scan.probs.length) {
+            scan.next();
+        }
+        return scan.probs;
+    }
+
+    /**
+     * A whole file's regions, the probabilities computed one call at a time, only as far as the pieces
+     * asked about so far need: the first piece is encoded while the VAD goes on with the rest (the VAD
+     * alone, mostly one core, took 0.3 s of a 3.9-s request on the 173-s file before any window started).
+     * The regions it answers for a piece are those of {@link #speech} on the whole file.
+     */
+    public final class Scan {
+        private final float[] samples;
+        private final float[] probs;
+        private final float[][] state = {new float[STATE], new float[STATE]};
+        private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
+        private int done;
+
+        private Scan(float[] samples) {
+            this.samples = samples;
+            this.probs = new float[samples.length / CHUNK + 1];
+        }
+
+        /**
+         * The regions of the whole file that overlap samples {@code [0, end)}, exact there (later ones
+         * may be missing or cut short); the calling thread runs the calls still needed, one caller at a time.
+         */
+        public List<Region> before(int end) throws OrtException {
+            lock.lock();
+            try {
+                while (true) {
+                    Prefix p = prefix(probs, done, samples.length);
+                    if (p.exactBefore() >= end) {
+                        return p.regions();
+                    }
+                    next();
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        private void next() throws OrtException {
+            int rows = Math.min(ROWS_PER_CALL, probs.length - done);
             float[] input = new float[rows * (CONTEXT + CHUNK)];
             for (int r = 0; r < rows; r++) {
-                int start = (first + r) * CHUNK;
+                int start = (done + r) * CHUNK;
                 for (int j = -CONTEXT; j < CHUNK; j++) {
                     int at = start + j;
                     input[r * (CONTEXT + CHUNK) + CONTEXT + j] = at >= 0 && at < samples.length ? samples[at] : 0f;
                 }
             }
-            System.arraycopy(run(input, rows, state), 0, probs, first, rows);
+            System.arraycopy(run(input, rows, state), 0, probs, done, rows);
+            done += rows;
         }
-        return probs;
     }
 
     /** One call over {@code rows} chunks with their context; {@code state} ({h, c}) is read and replaced. */
@@ -133,11 +180,25 @@ public final class Vad implements AutoCloseable {
 
     /** faster-whisper's get_speech_timestamps with its defaults (no maximum region length, no minimum speech). */
     static List<Region> regions(float[] probs, int length) {
+        return prefix(probs, probs.length, length).regions();
+    }
+
+    /**
+     * {@link #regions} of a file of {@code length} samples whose first {@code chunks} probabilities are
+     * known, and how far they are already those of the whole file: a region closes only after 2 s below
+     * the low threshold, so the next one starts at least 2 s (more than two pads) later and every closed
+     * region keeps its padded end; the open one, taken to run to the end, is exact up to where its
+     * silence began plus a pad; a region not begun yet starts (padded) after the known chunks less a pad.
+     */
+    record Prefix(List<Region> regions, int exactBefore) {
+    }
+
+    static Prefix prefix(float[] probs, int chunks, int length) {
         List<int[]> speeches = new ArrayList<>();
         boolean triggered = false;
         int start = 0;
         int tempEnd = 0;
-        for (int i = 0; i < probs.length; i++) {
+        for (int i = 0; i < chunks; i++) {
             int at = CHUNK * i;
             if (probs[i] >= THRESHOLD) {
                 tempEnd = 0;
@@ -160,6 +221,10 @@ public final class Vad implements AutoCloseable {
                 }
             }
         }
+        int exactBefore = chunks == probs.length ? length : CHUNK * chunks - PAD;
+        if (triggered && tempEnd > 0 && chunks < probs.length) {
+            exactBefore = Math.min(exactBefore, tempEnd + PAD);
+        }
         if (triggered && length > start) {
             speeches.add(new int[] {start, length});
         }
@@ -178,7 +243,7 @@ public final class Vad implements AutoCloseable {
                 s[1] = Math.min(length, s[1] + PAD);
             }
         }
-        return speeches.stream().map(s -> new Region(s[0], s[1])).toList();
+        return new Prefix(speeches.stream().map(s -> new Region(s[0], s[1])).toList(), exactBefore);
     }
 
     /** Waits for running calls, then frees the session. */

@@ -93,6 +93,51 @@ class VadTest {
         assertTrue(max(streamed) > 0.9, "speech is found");
     }
 
+    @Test
+    void aScanAnswersEachPieceWithTheWholeFilesRegions() throws Exception {
+        Vad vad = Models.get("tiny.en").vad().orElseThrow();
+        float[] jfk = FfmpegDecoder.defaults().decode(TestData.speech("short/en_jfk.wav"), RATE).samples();
+        float[] audio = new float[3 * jfk.length + 8 * RATE]; // speech, 3 s of silence, speech, 5 s, speech
+        System.arraycopy(jfk, 0, audio, 0, jfk.length);
+        System.arraycopy(jfk, 0, audio, jfk.length + 3 * RATE, jfk.length);
+        System.arraycopy(jfk, 0, audio, 2 * jfk.length + 8 * RATE, jfk.length);
+        List<Vad.Region> whole = vad.speech(audio);
+        assertTrue(whole.size() >= 3, "regions: " + whole);
+        Vad.Scan scan = vad.scan(audio);
+        for (int end = RATE; end < audio.length + RATE; end += 2 * RATE) {
+            int e = Math.min(end, audio.length);
+            assertEquals(clip(whole, e), clip(scan.before(e), e), "before " + e);
+        }
+    }
+
+    /** Every known prefix of random probabilities (the band between the thresholds included) gives the whole's regions before where it says. */
+    @Test
+    void regionsOfAPrefixAreTheWholesBeforeWhereTheyAreExact() {
+        java.util.Random random = new java.util.Random(11);
+        for (int round = 0; round < 300; round++) {
+            float[] probs = new float[20 + random.nextInt(600)];
+            float level = random.nextFloat();
+            for (int i = 0; i < probs.length; i++) {
+                if (random.nextInt(40) == 0) {
+                    level = random.nextFloat();
+                }
+                probs[i] = Math.clamp(level + (random.nextFloat() - 0.5f) * 0.3f, 0f, 1f);
+            }
+            int length = (probs.length - 1) * Vad.CHUNK + 1 + random.nextInt(Vad.CHUNK);
+            List<Vad.Region> whole = Vad.regions(probs, length);
+            for (int chunks = 0; chunks <= probs.length; chunks++) {
+                Vad.Prefix prefix = Vad.prefix(probs, chunks, length);
+                int exact = Math.min(prefix.exactBefore(), length);
+                assertEquals(clip(whole, exact), clip(prefix.regions(), exact), "round " + round + ", " + chunks + " chunks");
+            }
+            assertEquals(length, Vad.prefix(probs, probs.length, length).exactBefore());
+        }
+    }
+
+    private static List<Vad.Region> clip(List<Vad.Region> regions, int end) {
+        return regions.stream().filter(r -> r.start() < end).map(r -> new Vad.Region(r.start(), Math.min(r.end(), end))).toList();
+    }
+
     private static float max(float[] values) {
         float m = 0;
         for (float v : values) {
