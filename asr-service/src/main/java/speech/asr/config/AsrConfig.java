@@ -19,12 +19,15 @@ public interface AsrConfig {
     /** Used when a request names no model (or OpenAI's "whisper-1"); loaded at startup. */
     String defaultModel();
 
-    /** 30-second pieces of one long file decoded at the same time. */
-    @WithDefault("4")
+    /**
+     * 30-second pieces of one long file decoded at the same time: all of a 4-minute file, so its windows
+     * fill the decoder's steps together (173-s file: 7 pieces, 10 % faster than 4 at a time).
+     */
+    @WithDefault("8")
     int parallelPieces();
 
     /** Windows being decoded at once over all requests: each holds its cross K/V (tiny: 18 MB, base: 37 MB). */
-    @WithDefault("8")
+    @WithDefault("12")
     int windowsInFlight();
 
     /** Beam width for every request (1 = greedy); absent keeps {@code DecodingOptions}' default. */
